@@ -1,0 +1,162 @@
+"""crm_agreements.v1: agreements, partnerships, frameworks and MoUs, and the actors party to them.
+
+Named agreements ("Framework for Securing the Supply of Critical Minerals", "Forum on Resource Geostrategic
+Engagement (FORGE)") keep their name and acronym; unnamed ones ("a memorandum of understanding",
+"een memorandum van overeenstemming", "14 strategic partnerships") get a canonical label. Parties are the
+actors of the clause (coreference resolves "the two sides"), or the list that follows ("the partners named
+include A, B and C"). Status comes from the verb: signed, planned ("pledged to finalise within 30 days"),
+stalled ("talks had stalled")."""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extractors.facts import (content_sentences, factory_name, Fact, Mention, Ref, facts, mentions, number_value, sentence_mentions, unique_refs)
+from kg.namespaces import CRM, entity_iri
+
+NAME = "crm_agreements.v1"
+
+HEADS = r"(?:Framework|Partnership|Agreement|Memorandum of Understanding|Forum|Alliance|Initiative|Pact|Accord|Treaty|Coalition)"
+NAMED = re.compile(r"\b((?:[A-Z][\w’'-]*\s+){0,6}" + HEADS + r"(?:\s+(?:for|on|of|to|through|and|the|[A-Z][\w’'-]*)){0,14})"
+                   r"(?:\s*\(([A-Z]{2,})\))?")
+GENERIC = re.compile(
+    r"\b(?P<mou>memorand(?:um|a) of understanding|mous?\b|memorandum van overeenstemming)"
+    r"|\b(?P<generic>(?:(?:trade|bilateral|trilateral|plurilateral|strategic|raw[- ]materials?|critical minerals?|"
+    r"new|two-part|minerals)\s+){0,4}(?:agreements?|partnerships?|frameworks?|deals?|pacts?|accords?|initiatives?|"
+    r"action plans?|treat(?:y|ies)|akkoord(?:en)?|verdrag(?:en)?|partnerschap(?:pen)?|handelsblok|trading bloc|"
+    r"grondstoffenakkoord))\b", re.I)
+TYPES = [("mou", "MoU"), ("memorand", "MoU"), ("framework", "Framework"), ("partnership", "Partnership"),
+         ("partnerschap", "Partnership"), ("action plan", "ActionPlan"), ("initiative", "TradeInitiative"),
+         ("bloc", "TradeInitiative"), ("blok", "TradeInitiative"), ("forum", "Forum")]
+SIGNED = re.compile(r"\b(signed|concluded|struck|agreed|ondertekend|gesloten|getekend)\b", re.I)
+PLANNED = re.compile(r"\b(pledged|will|expected|within|intend|plan|aim|finali[sz]e|prepare|moeten|binnen|spraken af|"
+                     r"gaan|willen|zullen)\b", re.I)
+STALLED = re.compile(r"\b(stalled|paused|suspended|lagen stil|ligt stil|opgeschort)\b", re.I)
+LISTING = re.compile(r"\b(include|includes|including|among them|such as|namely|waaronder|zoals)\b", re.I)
+CHAIR = re.compile(r"\b(chair|chairs|chaired|chairmanship|voorzitter|voorzitterschap)\b", re.I)
+GENERIC_NOUN = re.compile(r"^(agreement|partnership|framework|deal|pact|accord|initiative|treaty)s?$", re.I)
+
+
+def agreement_type(label: str) -> str:
+    low = label.lower()
+    return next((kind for word, kind in TYPES if word in low), "OtherAgreement")
+
+
+def topic(sent: Span) -> str:
+    text = sent.text.lower()
+    if "raw material" in text or "grondstof" in text:
+        return "critical raw materials"
+    return "critical minerals"
+
+
+@Language.component(factory_name(NAME))
+def agreements(doc: Doc) -> Doc:
+    out = facts(doc)
+    found = mentions(doc)
+    acronyms: dict[str, Ref] = {}
+    year = (doc._.meta or {}).get("year")
+    last: list[Ref] = []
+    for sent in content_sentences(doc):
+        refs = _agreement_mentions(doc, sent, acronyms, year)
+        for start, end, ref in refs:
+            token_start = _token_at(doc, sent.start_char + start)
+            found.append(Mention(token_start, max(token_start + 1, _token_at(doc, sent.start_char + end - 1) + 1), ref, "minted"))
+        refs = [r for *_, r in refs] + [m.ref for m in sentence_mentions(sent, {"AGREEMENT"}) if m.via != "minted"]
+        refs = list({r.iri: r for r in refs}.values())
+        actors = [m for m in sentence_mentions(sent, {"COUNTRY", "ORG"})]
+        text = sent.text
+        if not refs and last and LISTING.search(text) and len(unique_refs(actors)) >= 2 and \
+                re.search(r"\b(partners?|countries|signatories|members|landen)\b", text, re.I):
+            refs = last[-1:]  # 'The partners named include Argentina, ...' continues the agreement named last
+            parties = unique_refs(actors)
+        else:
+            parties = unique_refs([m for m in actors if not _after_with_outside(doc, m)])
+        if not refs:
+            continue
+        status = "Stalled" if STALLED.search(text) else "Signed" if SIGNED.search(text) else \
+            "Planned" if PLANNED.search(text) else "Asserted"
+        count = _count(text)
+        role = "chair" if CHAIR.search(text) else None
+        for ref in refs:
+            for party in parties:
+                out.append(Fact(kind="partyTo", subject=party, object=ref, sentence=sent, extractor=NAME,
+                                modality=status, role=role, count=count if len(parties) == 1 else None,
+                                extra_entities=[ref] if ref.iri not in _vocab_iris() else []))
+        last = refs
+    return doc
+
+
+def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year) -> list[tuple[int, int, Ref]]:
+    text = sent.text
+    result: list[tuple[int, int, Ref]] = []
+    taken: list[tuple[int, int]] = []
+    for m in NAMED.finditer(text):
+        name = re.sub(r"(\s+(for|on|of|to|through|and|the))+$", "", m.group(1)).strip()
+        name = re.sub(r"^(The|A|An|De|Het|Een|First|Second|Third)\s+", "", name)
+        if len(name.split()) < 2 or GENERIC_NOUN.match(name) or name.split()[0] in {"Memorandum"} and len(name.split()) <= 3:
+            continue
+        if name.startswith("Memorandum of Understanding"):
+            continue  # unnamed MoU with a capital letter: handled as generic below
+        ref = Ref(entity_iri("agreement", name), "AGREEMENT", name, str(CRM.Agreement))
+        if m.group(2):
+            acronyms[m.group(2)] = ref
+        result.append((m.start(1), m.start(1) + len(name), ref))
+        taken.append((m.start(), m.end()))
+    for acronym, ref in acronyms.items():
+        for m in re.finditer(r"\b" + re.escape(acronym) + r"\b", text):
+            if not any(s <= m.start() < e for s, e in taken):
+                result.append((m.start(), m.end(), ref))
+                taken.append((m.start(), m.end()))
+    for m in GENERIC.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        phrase = m.group(0)
+        kind = agreement_type(phrase)
+        if kind == "MoU":
+            label = f"Memorandum of Understanding on {topic(sent)}"
+        else:
+            words = [w for w in re.split(r"\s+", phrase.lower()) if w]
+            label = " ".join(words)
+            if label.endswith("s") and not label.endswith("ss"):
+                label = label[:-1] if not label.endswith("ies") else label[:-3] + "y"
+            if GENERIC_NOUN.match(label) or label in {"deal", "akkoord", "verdrag"}:
+                label = f"{label} on {topic(sent)}"
+        key = f"{label} {year}" if year else label
+        ref = Ref(entity_iri("agreement", key), "AGREEMENT", label, str(CRM.Agreement))
+        result.append((m.start(), m.end(), ref))
+        taken.append((m.start(), m.end()))
+    return result
+
+
+def _count(text: str) -> int | None:
+    m = re.search(r"\b(\d{1,3}|[a-z]+(?:-[a-z]+)?)\s+(?:new\s+)?(?:strategic\s+|bilateral\s+)?(?:[\w-]+\s+)?"
+                  r"(partnerships|agreements|deals|frameworks|memoranda)\b", text, re.I)
+    value = number_value(m.group(1)) if m else None
+    if value is None:
+        m = re.search(r"\b(\w+) in total\b", text, re.I)
+        value = number_value(m.group(1)) if m else None
+    return value
+
+
+def _after_with_outside(doc: Doc, m: Mention) -> bool:
+    before = doc[max(0, m.start - 3): m.start].text.lower()
+    return any(w in before for w in ("outside", "buiten", "beyond", "than"))
+
+
+def _token_at(doc: Doc, char: int) -> int:
+    for token in doc:
+        if token.idx <= char < token.idx + len(token.text_with_ws):
+            return token.i
+    return len(doc) - 1
+
+
+_VOCAB: set[str] = set()
+
+
+def _vocab_iris() -> set[str]:
+    if not _VOCAB:
+        from extractors.vocabulary import load_entries
+        _VOCAB.update(load_entries())
+    return _VOCAB

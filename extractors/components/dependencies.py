@@ -1,0 +1,41 @@
+"""crm_dependencies.v1: who depends on or imports from whom ("the EU depends on China for gallium",
+"supplies remain concentrated in China, Türkiye and Chile", "de EU haalt haar grondstoffen uit China")."""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.facts import (content_sentences, factory_name, Fact, clause_mentions, clauses, facts, focal_actor, is_negated, modality_of,
+                              unique_refs)
+
+NAME = "crm_dependencies.v1"
+
+DEPEND = set("depend depends depended dependent dependence dependency reliant reliance rely relies relied "
+             "concentrated concentration afhankelijk afhankelijkheid".split())
+IMPORT = set("import imports imported importing obtain obtains obtained source sources sourced buys bought "
+             "haalt halen importeert importeren invoer".split())
+
+
+@Language.component(factory_name(NAME))
+def dependencies(doc: Doc) -> Doc:
+    out = facts(doc)
+    for sent in content_sentences(doc):
+        for clause in clauses(sent):
+            words = [t for t in clause if t.lower_ in DEPEND or t.lower_ in IMPORT or t.lemma_.lower() in DEPEND]
+            if not words:
+                continue
+            trigger = words[0]
+            kind = "importsFrom" if trigger.lower_ in IMPORT or trigger.lemma_.lower() in IMPORT else "dependsOn"
+            actors = clause_mentions(clause, {"COUNTRY", "ORG"})
+            suppliers = unique_refs([m for m in actors if m.start > trigger.i and m.via != "coreference"])
+            dependents = [m for m in actors if m.start < trigger.i]
+            dependent = dependents[0].ref if dependents else focal_actor(doc, {r.iri for r in suppliers})
+            suppliers = [s for s in suppliers if dependent is None or s.iri != dependent.iri]
+            if dependent is None or not suppliers:
+                continue
+            materials = unique_refs(clause_mentions(clause, {"MATERIAL"})) or [None]
+            for supplier in suppliers:
+                for material in materials:
+                    out.append(Fact(kind=kind, subject=dependent, object=supplier, material=material, sentence=sent,
+                                    extractor=NAME, polarity=not is_negated(clause), modality=modality_of(clause)))
+    return doc

@@ -1,0 +1,103 @@
+"""Entity recognition and linking: vocabulary patterns for the entity ruler, and crm_entity_linker.v1.
+
+Every mention ends as a `Mention` with a `Ref`: vocabulary entities keep their IRI (linked to Wikidata and
+ISO 3166 in the vocabularies); names the model finds that no vocabulary knows get a minted IRI and are kept.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.facts import Mention, Ref, mentions, register_extensions
+from extractors.vocabulary import load_entries
+from kg.namespaces import CRM, entity_iri
+
+EVENT_HEADS = {"ministerial", "summit", "conference", "congress", "meeting", "forum", "dialogue", "ministersconferentie",
+               "top", "conferentie", "bijeenkomst", "topontmoeting", "week"}
+MINTED_TYPES = {"PERSON": (CRM.Person, "person"), "ORG": (CRM.Organisation, "org"), "EVENT": (CRM.Event, "event"),
+                "LAW": (CRM.Policy, "policy")}
+
+
+def ruler_patterns(make_doc) -> list[dict]:
+    """Token patterns for every name, metonym and demonym of the vocabularies."""
+    patterns = []
+    for entry in load_entries().values():
+        forms = [(n, entry.kind) for n in entry.names] + [(n, "METONYM") for n in entry.metonyms]
+        forms += [(n, "DEMONYM") for n in entry.demonyms]
+        for name, label in forms:
+            tokens = [t.text for t in make_doc(name)]
+            if not tokens:
+                continue
+            if entry.kind == "MATERIAL" and not name.isupper():
+                pattern = [{"LOWER": t.lower()} for t in tokens]
+            elif name.isupper() or len(name) <= 3:
+                pattern = [{"ORTH": t} for t in tokens]  # acronyms: 'US' must not match 'us'
+            else:
+                pattern = [{"LOWER": t.lower()} for t in tokens]
+                if label != "DEMONYM":
+                    pattern[0] = {"LOWER": tokens[0].lower(), "IS_TITLE": True} if tokens[0][:1].isupper() else pattern[0]
+            patterns.append({"label": label, "pattern": pattern, "id": entry.iri})
+    # Named events: 'Critical Minerals Ministerial', 'G7 summit'.
+    patterns.append({"label": "EVENT", "pattern": [{"IS_TITLE": True, "OP": "+"},
+                                                   {"LOWER": {"IN": sorted(EVENT_HEADS)}, "IS_TITLE": True}]})
+    return patterns
+
+
+def ref_for_vocab(iri: str) -> Ref:
+    entry = load_entries()[iri]
+    return Ref(iri, entry.kind, entry.label, entry.rdf_type)
+
+
+@Language.component("crm_entity_linker_v1")
+def entity_linker(doc: Doc) -> Doc:
+    """Turn doc.ents into Mentions: vocabulary IRIs where known, minted IRIs for new names."""
+    register_extensions()
+    found = mentions(doc)
+    people: dict[str, Ref] = {}  # surname -> person seen earlier in the document
+    entries = load_entries()
+    by_name = _name_index()
+    for ent in doc.ents:
+        text = _clean(ent.text)
+        if ent.ent_id_ and ent.ent_id_ in entries:
+            ref = ref_for_vocab(ent.ent_id_)
+            via = {"METONYM": "metonym", "DEMONYM": "demonym"}.get(ent.label_, "name")
+        elif text.lower() in by_name:
+            ref, via = ref_for_vocab(by_name[text.lower()]), "name"
+        elif ent.label_ == "PERSON" and text.split()[-1] in people:
+            ref, via = people[text.split()[-1]], "coreference"
+        elif ent.label_ in MINTED_TYPES and _nameish(text):
+            rdf_type, kind = MINTED_TYPES[ent.label_]
+            if ent.label_ == "ORG" and text.split()[-1].lower() in EVENT_HEADS:
+                rdf_type, kind = CRM.Event, "event"
+            label = {"person": "PERSON", "org": "ORG", "event": "EVENT", "policy": "POLICY"}[kind]
+            ref, via = Ref(entity_iri(kind, text), label, text, str(rdf_type)), "minted"
+        else:
+            continue
+        if ref.kind == "PERSON":
+            people[ref.label.split()[-1]] = ref
+        found.append(Mention(ent.start, ent.end, ref, via))
+    return doc
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"^(the|de|het)\s+", "", text.strip(), flags=re.I)
+    return re.sub(r"['’]s$", "", text).strip()
+
+
+def _nameish(text: str) -> bool:
+    return bool(re.search(r"[A-Z]", text)) and len(text) > 1 and not text.isdigit()
+
+
+_NAME_INDEX: dict[str, str] = {}
+
+
+def _name_index() -> dict[str, str]:
+    if not _NAME_INDEX:
+        for entry in load_entries().values():
+            if entry.kind == "MATERIAL":
+                continue
+            for name in entry.names:
+                _NAME_INDEX.setdefault(name.lower(), entry.iri)
+    return _NAME_INDEX

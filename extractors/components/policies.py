@@ -1,0 +1,117 @@
+"""crm_policies.v1: measures an actor takes, plans or proposes: export bans and licences, price floors,
+stockpiles and reserves, subsidies, tariffs ("the United States plans price floors", "Beijing banned exports of
+gallium", "Project Vault is expected to stockpile gallium and cobalt", "een handelsblok met minimumprijzen")."""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.facts import (content_sentences, factory_name, Fact, Ref, clause_mentions, clauses, facts, is_negated, mentions, modality_of,
+                              sentence_mentions, unique_refs)
+from kg.namespaces import CRM, entity_iri
+
+NAME = "crm_policies.v1"
+
+# (pattern, canonical label, crm policy type)
+MEASURES = [
+    (r"border-adjusted price floors?", "border-adjusted price floors", "PriceFloor"),
+    (r"price[- ]floors?|minimum prices?|prijsvloer(en)?|minimumprijz(en|s)|bodemprijz(en|s)", "price floors", "PriceFloor"),
+    (r"price[- ]gap subsid(y|ies)", "price-gap subsidies", "Subsidy"),
+    (r"export[- ]ban|ban(ned|s)? (the )?exports?|exportverbod|uitvoerverbod|suspended exports|export suspension",
+     "export ban", "ExportBan"),
+    (r"export[- ]licen[cs](e|es|ing)|licen[cs]es|licensing regime|exportvergunning(en)?", "export licensing", "ExportControl"),
+    (r"export (controls?|restrictions?|curbs?|quotas?)|curbed (shipments|exports)|exportbeperking(en)?|"
+     r"exportcontroles?", "export controls", "ExportControl"),
+    (r"stockpil(e|es|ing)|strategic reserves?|\breserve\b|voorra(a)?d(en)?|strategische reserve", "stockpile", "Stockpile"),
+    (r"offtake agreements?", "offtake agreements", "TradeMeasure"),
+    (r"standards-based markets?", "standards-based markets", "TradeMeasure"),
+    (r"tariffs?|import duties|invoerheffing(en)?", "tariffs", "TradeMeasure"),
+    (r"subsid(y|ies)|subsidie(s)?", "subsidies", "Subsidy"),
+]
+MEASURE_RES = [(re.compile(r"\b(" + p + r")\b", re.I), label, kind) for p, label, kind in MEASURES]
+DATE = re.compile(r"\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|"
+                  r"December|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|"
+                  r"december) (20\d\d)\b|\b(January|February|March|April|May|June|July|August|September|October|"
+                  r"November|December) (20\d\d)\b", re.I)
+MONTHS = {m: i + 1 for i, m in enumerate("january february march april may june july august september october "
+                                          "november december".split())}
+MONTHS.update({m: i + 1 for i, m in enumerate("januari februari maart april mei juni juli augustus september "
+                                               "oktober november december".split())})
+BOTH_METALS = re.compile(r"\b(both|these|those|the two|beide|deze) (metals|minerals|materials|metalen|mineralen)\b", re.I)
+
+
+def policy_date(text: str) -> str | None:
+    m = DATE.search(text)
+    if not m:
+        return None
+    if m.group(1):
+        return f"{m.group(3)}-{MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}"
+    return f"{m.group(5)}-{MONTHS[m.group(4).lower()]:02d}"
+
+
+@Language.component(factory_name(NAME))
+def policies(doc: Doc) -> Doc:
+    out = facts(doc)
+    previous_materials: list[Ref] = []
+    for sent in content_sentences(doc):
+        sent_materials = unique_refs(sentence_mentions(sent, {"MATERIAL"}))
+        for clause in clauses(sent):
+            text = doc[clause[0].i: clause[-1].i + 1].text
+            found = []
+            for regex, label, kind in MEASURE_RES:
+                for m in regex.finditer(text):
+                    if not any(s <= m.start() < e for s, e, *_ in found):
+                        found.append((m.start(), m.end(), label, kind))
+            if not found:
+                continue
+            subject = _subject(doc, clause)
+            if subject is None:
+                continue
+            materials = unique_refs(clause_mentions(clause, {"MATERIAL"}))
+            if not materials and BOTH_METALS.search(text):
+                materials = previous_materials
+            listed = _listed_with(text, found)
+            for start, end, label, kind in found + listed:
+                policy = Ref(entity_iri("policy", f"{subject.label} {label}"), "POLICY", label, str(CRM.Policy))
+                for material in materials or [None]:
+                    out.append(Fact(kind="policy", subject=subject, object=policy, material=material, sentence=sent,
+                                    extractor=NAME, date=policy_date(sent.text), text=label,
+                                    polarity=not is_negated(clause), modality=modality_of(clause),
+                                    extra_entities=[policy], role=kind))
+        if sent_materials:
+            previous_materials = sent_materials
+    return doc
+
+
+def _listed_with(text: str, found: list) -> list:
+    """'Options include border-adjusted price floors, standards-based markets and X': every listed item is a measure."""
+    m = re.search(r"\b(include|includes|including|such as|zoals|onder meer)\b(.+)$", text, re.I)
+    if not m:
+        return []
+    items = re.split(r",\s*|\s+(?:and|or|en|of)\s+", m.group(2).strip(" .[]0-9"))
+    taken = {label for *_, label, kind in found}
+    extra = []
+    for item in items:
+        item = re.sub(r"\[\d+\]", "", item).strip(" .")
+        if 1 <= len(item.split()) <= 5 and item.lower() not in taken and not any(item.lower() in l for l in taken):
+            if not any(regex.search(item) for regex, *_ in MEASURE_RES):
+                extra.append((0, 0, item.lower(), "OtherMeasure"))
+    return extra
+
+
+def _subject(doc: Doc, clause) -> Ref | None:
+    """The actor (or named programme) taking the measure: the clause subject, else the first actor or programme."""
+    cands = clause_mentions(clause, {"COUNTRY", "ORG", "POLICY", "AGREEMENT"})
+    cands = [m for m in cands if not (m.ref.kind == "POLICY" and m.ref.rdf_type.endswith("Policy") and m.via == "minted" and False)]
+    if doc.has_annotation("DEP"):
+        subj = [m for m in cands if doc[m.start].dep_ in {"nsubj", "nsubjpass"} or doc[m.end - 1].dep_ in {"nsubj", "nsubjpass"}]
+        if subj:
+            return subj[0].ref
+    if cands:
+        return cands[0].ref
+    # 'such an initiative', 'the reserve': the agreement or programme named last.
+    last = [m for m in mentions(doc) if m.start < clause[0].i and m.ref.kind in {"AGREEMENT", "POLICY"}]
+    return last[-1].ref if last and re.search(r"\b(initiative|reserve|programme|program|scheme|such)\b",
+                                              doc[clause[0].i: clause[-1].i + 1].text, re.I) else None

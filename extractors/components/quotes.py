@@ -1,0 +1,120 @@
+"""crm_attributed_statements.v1: who said what ("Rubio emphasized that ...", "X zei dat ...", "According to X, ...").
+
+The speaker is the subject of a speech verb (a person or organisation, pronouns resolved by coreference);
+the content is the verb's clause complement, or what follows the verb; it is verbatim when it is quoted.
+A role given next to the name ("the ECA member who led the audit", "Vice President") is kept.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extractors.facts import content_sentences, factory_name, ACTOR_KINDS, CITATION, Fact, Mention, facts, sentence_mentions
+
+NAME = "crm_attributed_statements.v1"
+
+SPEECH = set("""say said says state stated states argue argued argues warn warned warns emphasize emphasized emphasise
+emphasised stress stressed tell told note noted add added acknowledge acknowledged criticize criticized criticise
+criticised claim claimed explain explained insist insisted urge urged welcome welcomed announce announced declare
+declared describe described suggest suggested point pointed call called caution cautioned predict predicted
+conclude concluded find found report reported
+zei zegt zeggen stelt stelde waarschuwde waarschuwt benadrukte benadrukt wees wijst verklaarde verklaart
+noemde noemt pleitte pleit concludeerde concludeert vindt vond meldde meldt""".split())
+ACCORDING = re.compile(r"\b(according to|volgens)\b", re.I)
+QUOTES = re.compile(r"[\"“”„]")
+
+
+@Language.component(factory_name(NAME))
+def attributed_statements(doc: Doc) -> Doc:
+    out = facts(doc)
+    for sent in content_sentences(doc):
+        speakers = sentence_mentions(sent, ACTOR_KINDS)
+        if not speakers:
+            continue
+        for token in sent:
+            if token.lower_ not in SPEECH and token.lemma_.lower() not in SPEECH:
+                continue
+            speaker = _speaker(sent, token, speakers)
+            if speaker is None:
+                continue
+            content = _content(sent, token)
+            if len(content.split()) < 3:
+                continue
+            out.append(Fact(kind="said", subject=speaker.ref, sentence=sent, extractor=NAME, text=content,
+                            verbatim=bool(QUOTES.search(content)), role=_role(sent, speaker)))
+            break
+        else:
+            match = ACCORDING.search(sent.text)
+            if match:
+                after = [m for m in speakers if sent.doc[m.start].idx - sent.start_char > match.start()]
+                if after and after[0].ref.kind in {"PERSON", "ORG"}:
+                    content = sent.text[sent.doc[after[0].end - 1].idx + len(sent.doc[after[0].end - 1]) - sent.start_char:]
+                    content = _clean(content.lstrip(" ,"))
+                    if len(content.split()) >= 3:
+                        out.append(Fact(kind="said", subject=after[0].ref, sentence=sent, extractor=NAME,
+                                        text=content, verbatim=bool(QUOTES.search(content))))
+    return doc
+
+
+def _speaker(sent: Span, verb, speakers: list[Mention]) -> Mention | None:
+    doc = sent.doc
+    if doc.has_annotation("DEP"):
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "nsubjpass"}:
+                for m in speakers:
+                    if m.start <= child.i < m.end or child.i in {t.i for t in doc[m.start:m.end]}:
+                        return m
+                # 'the auditors noted' resolved through coreference, or a name inside the subject phrase.
+                inside = [m for m in speakers if child.left_edge.i <= m.start <= child.right_edge.i]
+                return inside[0] if inside else None
+        if verb.dep_ in {"conj", "advcl"} and verb.head.i != verb.i:
+            return _speaker(sent, verb.head, speakers)
+        return None
+    before = [m for m in speakers if m.end <= verb.i]
+    after = [m for m in speakers if m.start > verb.i and m.start - verb.i <= 2]  # 'zei Rubio'
+    people = [m for m in before if m.ref.kind == "PERSON"]
+    if people:
+        return people[-1]
+    return before[0] if before else (after[0] if after else None)
+
+
+def _content(sent: Span, verb) -> str:
+    doc = sent.doc
+    if doc.has_annotation("DEP"):
+        comp = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp", "dobj", "advcl"} and c.i > verb.i]
+        if comp:
+            start = min(c.left_edge.i for c in comp)
+            end = max(c.right_edge.i for c in comp) + 1
+            text = doc[start:end].text
+            if len(text.split()) >= 3:
+                return _clean(text)
+    start = verb.i + 1
+    while start < sent.end and doc[start].lower_ in {"that", "dat", "erop", "op", "on", ","}:
+        start += 1
+    return _clean(doc[start:sent.end].text)
+
+
+def _clean(text: str) -> str:
+    text = CITATION.sub("", text).strip()
+    text = re.sub(r"^(that|dat)\s+", "", text, flags=re.I)
+    return re.sub(r"\s+", " ", text).strip(" .,;")
+
+
+def _role(sent: Span, speaker: Mention) -> str | None:
+    """'Keit Pentus-Rosimannus, the ECA member who led the audit, warned' -> 'the ECA member who led the audit'."""
+    doc = sent.doc
+    if speaker.ref.kind != "PERSON" or speaker.via == "coreference":
+        return None
+    if speaker.end < sent.end and doc[speaker.end].text == ",":
+        tail = doc[speaker.end + 1: sent.end]
+        comma = next((t.i for t in tail if t.text == ","), None)
+        if comma is not None and comma - speaker.end <= 12:
+            return doc[speaker.end + 1: comma].text
+    titles = []
+    i = speaker.start - 1
+    while i >= sent.start and (doc[i].is_title or doc[i].text in {"U.S.", "US", "of", "EU"}) and not doc[i].is_sent_start:
+        titles.insert(0, doc[i].text)
+        i -= 1
+    return " ".join(titles) or None

@@ -1,0 +1,115 @@
+"""crm_supply_relations.v1: who mines, produces, refines, processes, recycles, exports or supplies which material.
+
+Works clause by clause: a trigger word (lemma) names the stage, a material mention names what, the clause's
+subject (or the actor after 'from'/'in'/'uit') names who, and a possessive or 'to' actor is the customer.
+Shares ('97%', 'two-thirds', '90 procent'), years and negation are kept as qualifiers and polarity.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from extractors.facts import (content_sentences, factory_name, ACTOR_KINDS, Fact, Mention, clause_mentions, clauses, facts, find_shares, find_year,
+                              is_negated, modality_of, span_text, token_lemma)
+
+NAME = "crm_supply_relations.v1"
+
+# trigger lemma or word -> (relation kind, stage)
+TRIGGERS: dict[str, tuple[str, str | None]] = {}
+for words, value in [
+    ("mine mined mining miner extract extraction extracted dig delven gedolven mijnbouw winnen gewonnen wint", ("produces", "Mining")),
+    ("produce produced production producer output produceert produceren geproduceerd productie producent", ("produces", "Production")),
+    ("refine refined refiner refining refinery raffinage raffineert raffineren geraffineerd", ("refines", "Refining")),
+    ("process processed processing processor verwerking verwerkt verwerken verwerkers", ("refines", "Processing")),
+    ("recycle recycled recycling recycler gerecycled gerecycleerd hergebruik recyclet", ("recycles", "Recycling")),
+    ("supply supplied supplier provide provided deliver delivered account levert leveren leverancier", ("supplies", None)),
+    ("export exported exporter exporteert exporteren uitvoer", ("exports", "Export")),
+]:
+    for word in words.split():
+        TRIGGERS[word] = value
+DOMINANCE = set("dominate dominates dominated dominant dominance control controls grip top leading largest biggest "
+                "domineert dominant dominanter dominantie grootste beheerst".split())
+SOURCE_PREPOSITIONS = {"from", "in", "by", "uit", "door", "van"}
+CUSTOMER_MARKERS = {"'s", "’s", "to", "aan", "for"}
+IMPORT_WORDS = {"imports", "import", "importeert", "invoert", "buys", "obtains", "gets"}
+
+
+@Language.component(factory_name(NAME))
+def supply_relations(doc: Doc) -> Doc:
+    out = facts(doc)
+    for sent in content_sentences(doc):
+        sent_materials = [m for m in clause_mentions(list(sent), {"MATERIAL"})]
+        for clause in clauses(sent):
+            triggers = [t for t in clause if token_lemma(t) in TRIGGERS or t.lower_ in TRIGGERS]
+            dominance = [t for t in clause if t.lower_ in DOMINANCE or token_lemma(t) in DOMINANCE]
+            if not triggers and not dominance:
+                continue
+            trigger = triggers[0] if triggers else None
+            kind, stage = TRIGGERS.get(token_lemma(trigger), TRIGGERS.get(trigger.lower_)) if trigger else ("produces", None)
+            if trigger is not None and trigger.lower_ in {"process", "processed"} and any(t.lower_ == "refined" for t in clause):
+                kind, stage = "refines", "Refining"
+            materials = clause_mentions(clause, {"MATERIAL"}) or _orphans(sent_materials, clause)
+            actors = [m for m in clause_mentions(clause, ACTOR_KINDS - {"PERSON"})]
+            if not materials or not actors:
+                continue
+            subject, customer = _roles(actors, clause)
+            if subject is None:
+                continue
+            if customer is not None:
+                kind = "supplies"
+            text = span_text(clause)
+            shares = find_shares(text)
+            negated = is_negated(clause)
+            for material in {m.ref.iri: m for m in materials}.values():
+                out.append(Fact(
+                    kind=kind, subject=subject.ref, sentence=sent, extractor=NAME, material=material.ref,
+                    object=customer.ref if customer else None, stage=stage,
+                    share=shares[0][1] if shares and len(materials) == 1 else None,
+                    year=find_year(text), polarity=not negated, modality=modality_of(clause)))
+    return doc
+
+
+def _orphans(sent_materials: list[Mention], clause: list[Token]) -> list[Mention]:
+    """Materials named before the clause in the same sentence ('Gallium is concentrated: 98% comes from China')."""
+    first = clause[0].i
+    before = [m for m in sent_materials if m.start < first]
+    return before[-1:] if before else []
+
+
+def _roles(actors: list[Mention], clause: list[Token]) -> tuple[Mention | None, Mention | None]:
+    """(supplier, customer) among the clause's actors."""
+    doc = clause[0].doc
+    customer = None
+    candidates = []
+    for m in actors:
+        after = doc[m.end].text.lower() if m.end < len(doc) else ""
+        before = doc[m.start - 1].lower_ if m.start > 0 else ""
+        possessive = after in {"'s", "’s"} or doc[m.start].lower_ in {"its", "haar"}
+        if possessive or before in {"to", "aan"} or after in IMPORT_WORDS or doc[m.start].dep_ == "compound" and doc[m.start].head.lower_ in IMPORT_WORDS:
+            customer = customer or m
+        else:
+            candidates.append(m)
+    if not candidates:
+        return None, None
+    if doc.has_annotation("DEP"):
+        subjects = [m for m in candidates if _in_subject(doc[m.start])]
+        sourced = [m for m in candidates if doc[m.start].head.lower_ in SOURCE_PREPOSITIONS]
+        relcl = [m for m in candidates if any(t.dep_ == "relcl" and t.head.i in range(m.start, m.end) for t in clause)]
+        ranked = subjects or sourced or relcl or candidates
+    else:
+        ranked = candidates
+    subject = ranked[0]
+    if customer is not None and customer.ref.iri == subject.ref.iri:
+        customer = None
+    return subject, customer
+
+
+def _in_subject(token: Token) -> bool:
+    node = token
+    for _ in range(4):
+        if node.dep_ in {"nsubj", "nsubjpass"}:
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False

@@ -1,0 +1,56 @@
+"""crm_targets.v1: targets and benchmarks with a value and a year ("By 2030, recycling should cover at least 25%",
+"in 2030 minstens 10 procent", "the EU's 2030 objectives for extraction and recycling").
+
+The subject is the law or plan that sets the target (the nearest one named in the document), else the actor."""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.facts import content_sentences, factory_name, CITATION, Fact, facts, find_shares, focal_actor, mentions, sentence_mentions
+
+NAME = "crm_targets.v1"
+TARGET_WORDS = re.compile(r"\b(targets?|benchmarks?|goals?|objectives?|aims?|should|must|at least|no more than|"
+                          r"at most|doel(en|stelling)?|streven|mikt|minstens|ten minste|hoogstens|maximaal|"
+                          r"moet|moeten)\b", re.I)
+TARGET_YEAR = re.compile(r"\b(by|in|for|tegen|voor|uiterlijk)\s+(20[2-5]\d)\b|\b(20[2-5]\d)\s+(targets?|objectives?|goals?|"
+                         r"benchmarks?|doelen)\b", re.I)
+STAGES = [("Recycling", r"recycl|hergebruik"), ("Processing", r"process|verwerk|raffin|refin"),
+          ("Mining", r"extract|mining|mined|gedolven|delv|winning|mijnbouw"),
+          ("Import", r"single third country|one country|één land|import|invoer")]
+
+
+@Language.component(factory_name(NAME))
+def targets(doc: Doc) -> Doc:
+    out = facts(doc)
+    for sent in content_sentences(doc):
+        text = sent.text
+        year = TARGET_YEAR.search(text)
+        if not year or not TARGET_WORDS.search(text):
+            continue
+        shares = find_shares(text)
+        subject = _setter(doc, sent)
+        if subject is None:
+            continue
+        stage = next((name for name, pattern in STAGES if re.search(pattern, text, re.I)), None)
+        value = shares[0][1] if len(shares) == 1 else None
+        out.append(Fact(kind="target", subject=subject, sentence=sent, extractor=NAME, share=value,
+                        year=int(year.group(2) or year.group(3)), stage=stage,
+                        text=re.sub(r"\s+", " ", CITATION.sub("", text)).strip()))
+    return doc
+
+
+def _setter(doc, sent):
+    own = sentence_mentions(sent, {"POLICY"})
+    if own:
+        return own[0].ref
+    laws = [m for m in mentions(doc) if m.ref.kind == "POLICY" and m.ref.rdf_type.endswith("Policy")]
+    before = [m for m in laws if m.start < sent.start]
+    if before:
+        return before[-1].ref
+    if laws:
+        return laws[0].ref
+    actors = sentence_mentions(sent, {"COUNTRY", "ORG"})
+    return actors[0].ref if actors else focal_actor(doc)

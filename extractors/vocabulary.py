@@ -1,0 +1,71 @@
+"""The reference vocabularies (ontology/vocab/*.ttl) as a gazetteer for the entity ruler and the question parser."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from kg.namespaces import CRM
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+VOCAB_DIR = ONTOLOGY_DIR / "vocab"
+
+# The class an entity is typed with -> the entity-ruler label its mentions get.
+KINDS = {
+    CRM.Material: "MATERIAL", CRM.Country: "COUNTRY", CRM.Person: "PERSON", CRM.Organisation: "ORG",
+    CRM.Company: "ORG", CRM.GovernmentBody: "ORG", CRM.InternationalOrganisation: "ORG", CRM.NGO: "ORG",
+    CRM.Agreement: "AGREEMENT", CRM.Policy: "POLICY", CRM.Event: "EVENT",
+}
+
+
+@dataclass
+class Entry:
+    """One vocabulary entity: its IRI, kind, English label and every surface form it is known by."""
+
+    iri: str
+    kind: str
+    rdf_type: str
+    label: str
+    names: set[str] = field(default_factory=set)
+    metonyms: set[str] = field(default_factory=set)
+    demonyms: set[str] = field(default_factory=set)
+    same_as: list[str] = field(default_factory=list)
+    broader: set[str] = field(default_factory=set)
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary_graph() -> Graph:
+    graph = Graph()
+    for path in sorted(VOCAB_DIR.glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@functools.lru_cache(maxsize=1)
+def load_entries() -> dict[str, Entry]:
+    """IRI -> Entry for every typed entity of the vocabularies."""
+    graph = vocabulary_graph()
+    entries: dict[str, Entry] = {}
+    for rdf_type, kind in KINDS.items():
+        for subject in graph.subjects(RDF.type, rdf_type):
+            iri = str(subject)
+            if iri in entries:
+                continue
+            labels = [*graph.objects(subject, SKOS.prefLabel), *graph.objects(subject, RDFS.label)]
+            english = [str(l) for l in labels if getattr(l, "language", None) in ("en", None)]
+            entry = Entry(iri, kind, str(rdf_type), english[0] if english else (str(labels[0]) if labels else iri))
+            entry.names = {str(l) for l in [*labels, *graph.objects(subject, SKOS.altLabel)]}
+            entry.metonyms = {str(l) for l in graph.objects(subject, CRM.metonym)}
+            entry.demonyms = {str(l) for l in graph.objects(subject, CRM.demonym)}
+            entry.same_as = sorted(str(o) for o in graph.objects(subject, OWL.sameAs))
+            entry.broader = {str(o) for o in graph.objects(subject, SKOS.broader)}
+            entries[iri] = entry
+    return entries
+
+
+def entity_type(iri: str) -> URIRef | None:
+    entry = load_entries().get(iri)
+    return URIRef(entry.rdf_type) if entry else None

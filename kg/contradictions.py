@@ -1,0 +1,74 @@
+"""Contradictions across statements: same subject, relation and object, values that disagree.
+
+Recomputed after every ingest into its own named graph, so it always reflects the documents in the store:
+- shares: two statements of the same actor, relation, material and stage whose shares differ by more than
+  SHARE_TOLERANCE points ("DRC mined 74% of cobalt" vs "76%");
+- counts: two counts of the same event or agreement that differ ("54 countries" vs "55 partners");
+- parties: the same agreement given different party sets by different documents (EU-US vs EU-US-Japan)."""
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from kg.namespaces import CONTRADICTIONS_GRAPH, CRM, ID, short_hash
+
+SHARE_TOLERANCE = 1.0
+
+SHARES = """
+SELECT DISTINCT ?a ?b ?va ?vb WHERE {
+  ?a crm:relation ?rel ; crm:subject ?s ; crm:material ?m ; crm:share ?va ; crm:polarity true .
+  ?b crm:relation ?rel ; crm:subject ?s ; crm:material ?m ; crm:share ?vb ; crm:polarity true .
+  OPTIONAL { ?a crm:stage ?sa } OPTIONAL { ?b crm:stage ?sb }
+  OPTIONAL { ?a crm:year ?ya } OPTIONAL { ?b crm:year ?yb }
+  OPTIONAL { ?a crm:object ?oa } OPTIONAL { ?b crm:object ?ob }
+  FILTER (STR(?a) < STR(?b) && ABS(?va - ?vb) > %s)
+  FILTER (COALESCE(?sa, crm:none) = COALESCE(?sb, crm:none) && COALESCE(?oa, crm:none) = COALESCE(?ob, crm:none))
+  FILTER (!BOUND(?ya) || !BOUND(?yb) || ?ya = ?yb)
+}""" % SHARE_TOLERANCE
+
+COUNTS = """
+SELECT DISTINCT ?a ?b ?va ?vb WHERE {
+  ?a crm:relation crm:participants ; crm:subject ?s ; crm:count ?va .
+  ?b crm:relation crm:participants ; crm:subject ?s ; crm:count ?vb .
+  FILTER (STR(?a) < STR(?b) && ?va != ?vb)
+}"""
+
+PARTIES = """
+SELECT ?agreement ?doc (GROUP_CONCAT(DISTINCT STR(?party); separator=" ") AS ?parties) WHERE {
+  GRAPH ?doc { ?st crm:relation crm:partyTo ; crm:object ?agreement ; crm:subject ?party . ?doc a crm:Document }
+} GROUP BY ?agreement ?doc"""
+
+
+def refresh_contradictions(store) -> int:
+    """Recompute the contradictions graph; return how many were found."""
+    graph = Graph()
+    found = 0
+    for aspect, query in (("share", SHARES), ("count", COUNTS)):
+        for row in store.select(query):
+            _add(graph, [row["a"], row["b"]], aspect, f"{aspect} {row['va']} vs {row['vb']}")
+            found += 1
+    by_agreement: dict[str, dict[str, str]] = {}
+    for row in store.select(PARTIES, union=False) if False else store.select(PARTIES):
+        by_agreement.setdefault(row["agreement"], {})[row["doc"]] = row["parties"]
+    for agreement, per_doc in by_agreement.items():
+        sets = {frozenset(p.split()) for p in per_doc.values()}
+        big = [s for s in sets if len(s) >= 2]
+        if len(big) > 1:
+            statements = [r["st"] for r in store.select(
+                "SELECT DISTINCT ?st WHERE { ?st crm:relation crm:partyTo ; crm:object ?ag }", ag=agreement)]
+            _add(graph, statements, "parties", "documents name different parties: " +
+                 " | ".join(sorted(" + ".join(sorted(x.rsplit('/', 1)[-1] for x in s)) for s in big)), agreement)
+            found += 1
+    store.replace_graph(CONTRADICTIONS_GRAPH, graph)
+    return found
+
+
+def _add(graph: Graph, statements: list[str], aspect: str, comment: str, about: str | None = None) -> None:
+    node = URIRef(f"{ID}contradiction/{short_hash(aspect + ' '.join(sorted(statements)))}")
+    graph.add((node, RDF.type, CRM.Contradiction))
+    graph.add((node, CRM.aspect, Literal(aspect)))
+    graph.add((node, RDFS.comment, Literal(comment)))
+    for st in statements:
+        graph.add((node, CRM.conflicting, URIRef(st)))
+    if about:
+        graph.add((node, CRM.about, URIRef(about)))

@@ -1,0 +1,92 @@
+"""Ingest: documents -> extraction -> SHACL gate -> store, one named graph per document, all or nothing each.
+
+A document is identified by its url or file name and versioned by its content hash: the same content again
+changes nothing; edited content replaces that document's graph in one transaction."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from extractors.extract import Extracted, collect_paths, extract, read_all
+from extractors.vocabulary import ONTOLOGY_DIR, VOCAB_DIR
+from kg.contradictions import refresh_contradictions
+from kg.namespaces import CRM, VOCAB_GRAPH, document_iri
+from kg.shacl import check
+from kg.store import OxigraphStore
+
+
+@dataclass
+class Rejected:
+    path: str
+    reasons: list[str]
+
+
+@dataclass
+class IngestSummary:
+    documents: int = 0
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    statements: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"documents": self.documents, "added": self.added, "replaced": self.replaced,
+                "unchanged": self.unchanged, "statements": self.statements,
+                "rejected": [{"path": r.path, "reasons": r.reasons} for r in self.rejected]}
+
+
+def ensure_vocabulary(store: OxigraphStore) -> None:
+    """Load ontology and vocabularies into their own graph when they changed since the last ingest."""
+    files = [ONTOLOGY_DIR / "crmkg.ttl", *sorted(VOCAB_DIR.glob("*.ttl"))]
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
+    if store.document_hash(VOCAB_GRAPH) == digest:
+        return
+    graph = Graph()
+    for path in files:
+        graph.parse(path, format="turtle")
+    graph.add((URIRef(VOCAB_GRAPH), CRM.contentHash, Literal(digest)))
+    store.replace_graph(VOCAB_GRAPH, graph)
+
+
+def ingest(paths: Iterable[str | Path], store: OxigraphStore,
+           progress: Callable[[Extracted], None] | None = None) -> IngestSummary:
+    """Ingest files and folders into `store`; rejected documents are reported and leave nothing behind."""
+    summary = IngestSummary()
+    ensure_vocabulary(store)
+    items = read_all(collect_paths(paths))
+    summary.documents = len(items)
+    todo = []
+    for item in items:
+        if item.error is None and store.document_hash(document_iri(item.source.identity)) == item.source.content_hash:
+            summary.unchanged += 1
+            if progress:
+                progress(item)
+        else:
+            todo.append(item)
+    changed = False
+    for item in extract(todo):
+        if progress:
+            progress(item)
+        if item.error is not None:
+            summary.rejected.append(Rejected(item.path, [item.error]))
+            continue
+        violations = check(item.graph)
+        if violations:
+            summary.rejected.append(Rejected(item.path, [f"{item.path}: {v}" for v in violations]))
+            continue
+        doc_iri = document_iri(item.source.identity)
+        existed = store.document_hash(doc_iri) is not None
+        store.replace_graph(doc_iri, item.graph)
+        changed = True
+        summary.replaced += existed
+        summary.added += not existed
+        summary.statements += len(set(item.graph.subjects(predicate=CRM.relation)))
+    if changed:
+        refresh_contradictions(store)
+    store.flush()
+    return summary
