@@ -40,6 +40,12 @@ def document_graph(source: SourceDocument, doc: Doc, language: str) -> Graph:
     _describe_document(graph, doc_node, source, language)
     for fact in facts(doc):
         _add_fact(graph, doc_node, source, fact)
+    # Every sentence that cites a source is kept as evidence, with or without a statement extracted from it,
+    # so "where does this claim come from?" can be answered for any cited sentence.
+    for sent in doc.sents:
+        if sent._.citations:
+            _evidence(graph, doc_node, source, Fact("said", None, sent, "crm_citations.v1"),
+                      _extractor(graph, "crm_citations.v1"))
     return graph
 
 

@@ -17,7 +17,7 @@ from kg.namespaces import CRM, entity_iri
 EVENT_HEADS = {"ministerial", "summit", "conference", "congress", "meeting", "forum", "dialogue", "ministersconferentie",
                "top", "conferentie", "bijeenkomst", "topontmoeting", "week"}
 MINTED_TYPES = {"PERSON": (CRM.Person, "person"), "ORG": (CRM.Organisation, "org"), "EVENT": (CRM.Event, "event"),
-                "LAW": (CRM.Policy, "policy")}
+                "LAW": (CRM.Policy, "policy"), "POLICY": (CRM.Policy, "policy")}
 
 
 def ruler_patterns(make_doc) -> list[dict]:
@@ -42,6 +42,8 @@ def ruler_patterns(make_doc) -> list[dict]:
     # Named events: 'Critical Minerals Ministerial', 'G7 summit'.
     patterns.append({"label": "EVENT", "pattern": [{"IS_TITLE": True, "OP": "+"},
                                                    {"LOWER": {"IN": sorted(EVENT_HEADS)}, "IS_TITLE": True}]})
+    # Named programmes: 'Project Vault'.
+    patterns.append({"label": "POLICY", "pattern": [{"LOWER": "project"}, {"IS_TITLE": True, "OP": "+"}]})
     return patterns
 
 

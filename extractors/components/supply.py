@@ -44,11 +44,16 @@ def supply_relations(doc: Doc) -> Doc:
             dominance = [t for t in clause if t.lower_ in DOMINANCE or token_lemma(t) in DOMINANCE]
             if not triggers and not dominance:
                 continue
+            materials = clause_mentions(clause, {"MATERIAL"}) or _orphans(sent_materials, clause)
+            if not materials:
+                continue
+            # The stage word nearest the material wins; a generic 'supply' word only when no stage word is there.
+            anchor = materials[0].start
+            triggers.sort(key=lambda t: (_kind(t)[0] == "supplies", abs(t.i - anchor)))
             trigger = triggers[0] if triggers else None
-            kind, stage = TRIGGERS.get(token_lemma(trigger), TRIGGERS.get(trigger.lower_)) if trigger else ("produces", None)
+            kind, stage = _kind(trigger) if trigger else ("produces", None)
             if trigger is not None and trigger.lower_ in {"process", "processed"} and any(t.lower_ == "refined" for t in clause):
                 kind, stage = "refines", "Refining"
-            materials = clause_mentions(clause, {"MATERIAL"}) or _orphans(sent_materials, clause)
             actors = [m for m in clause_mentions(clause, ACTOR_KINDS - {"PERSON"})]
             if not materials or not actors:
                 continue
@@ -69,6 +74,10 @@ def supply_relations(doc: Doc) -> Doc:
     return doc
 
 
+def _kind(token: Token) -> tuple[str, str | None]:
+    return TRIGGERS.get(token_lemma(token)) or TRIGGERS[token.lower_]
+
+
 def _orphans(sent_materials: list[Mention], clause: list[Token]) -> list[Mention]:
     """Materials named before the clause in the same sentence ('Gallium is concentrated: 98% comes from China')."""
     first = clause[0].i
@@ -84,7 +93,10 @@ def _roles(actors: list[Mention], clause: list[Token]) -> tuple[Mention | None, 
     for m in actors:
         after = doc[m.end].text.lower() if m.end < len(doc) else ""
         before = doc[m.start - 1].lower_ if m.start > 0 else ""
-        possessive = after in {"'s", "’s"} or doc[m.start].lower_ in {"its", "haar"}
+        owned = doc[m.end + 1] if m.end + 1 < len(doc) else None
+        owns_trigger = owned is not None and (owned.lower_ in DOMINANCE or owned.lower_ in TRIGGERS or
+                                              owned.lower_ in {"share", "output", "production"})
+        possessive = (after in {"'s", "’s"} or doc[m.start].lower_ in {"its", "haar"}) and not owns_trigger
         if possessive or before in {"to", "aan"} or after in IMPORT_WORDS or doc[m.start].dep_ == "compound" and doc[m.start].head.lower_ in IMPORT_WORDS:
             customer = customer or m
         else:

@@ -1,0 +1,28 @@
+# One task runner for newcomers, developers and CI.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STORE ?= ./crmkg-data
+
+.PHONY: install run test eval clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+run: install  ## build the graph from corpus/ and serve the API on http://127.0.0.1:8000
+	$(BIN)/crmkg ingest --store $(STORE) corpus/
+	$(BIN)/crmkg serve --store $(STORE) --host 127.0.0.1 --port 8000
+
+test: install  ## the whole suite, on the real spaCy pipeline and the real embedded store
+	$(BIN)/python -m pytest -q
+
+eval: install  ## the black-box scorer on the dev set (needs ../shared/eval)
+	$(BIN)/python ../shared/eval/evaluate.py ../shared/eval/dev -v
+
+clean:
+	rm -rf $(VENV) $(STORE) .pytest_cache

@@ -1,0 +1,1 @@
+"""FastAPI service: SPARQL protocol, questions and health; no logic of its own."""

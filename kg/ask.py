@@ -1,0 +1,476 @@
+"""Natural-language questions (English and Dutch) -> intent + entity IRIs -> a SPARQL template -> answers with
+evidence. Entity mentions are resolved to IRIs first and bound with a VALUES clause; user text never enters
+the SPARQL."""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractors.vocabulary import load_entries
+from kg.namespaces import CRM, SPARQL_PREFIXES
+from kg.store import OxigraphStore, values_clause
+
+QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
+DUTCH = set("welke welk wie wat waar hoeveel zei zegt worden wordt het een volgens heeft hebben zijn niet "
+            "van voor over uit bij naar deel".split())
+STOP = set("""a an and are as at be by de den der des die du een for from het in into is it its of on or per than that
+the their this to van voor was were which who will with what whom how did does do has have had about any all also
+welke wie wat hoe waar is zijn worden wordt de het een en of in op te voor met over uit bij aan naar volgens er
+niet wel ook die dat deze dit hun haar zijn""".split())
+EXAMPLES = {
+    "suppliers_of_material": "Who dominates the processing of rare earth elements?",
+    "materials_of_actor": "Which materials does China produce?",
+    "agreements_of_actor": "Which agreements is Japan party to?",
+    "parties_of_agreement": "Who are the parties of the Minerals Security Partnership?",
+    "statements_of_person": "What did Marco Rubio say?",
+    "sources_of_claim": "Which source is cited for the claim that China refines 90% of rare earths?",
+    "dependencies": "What does the EU depend on China for?",
+    "not_recycled": "Which materials are not recycled?",
+    "targets": "What are the EU's 2030 targets?",
+    "policies": "What export restrictions has China placed on graphite?",
+    "attendees": "Who attended the Critical Minerals Ministerial?",
+    "contradictions": "Do sources disagree about cobalt?",
+    "entity_summary": "Tell me about gallium",
+}
+
+# (intent, cue regex) in priority order; the first whose cue matches (and whose entities are present) wins.
+CUES = [
+    ("contradictions", r"\b(disagree\w*|contradict\w*|conflict\w*|oneens|tegenspra\w*|inconsisten\w*)\b"),
+    ("sources_of_claim", r"\b(source|sources|cited|cites|publication|backs|back up|bron|bronnen|where does .* come from|"
+                         r"according to which)\b"),
+    ("recycling_rates", r"\brecycled at rates?\b|\brecycling rates? (above|over|of more)\b|\bvoor meer dan \d+ procent gerecycl"),
+    ("not_recycled", r"\b(not|niet|never|geen)\b.*\b(recycl\w*|recovered|hergebruikt)\b|\bzero recovery\b"),
+    ("targets", r"\b(targets?|benchmarks?|goals?|objectives?|doel\w*|streven|uit recycling komen|"
+                r"should come from)\b"),
+    ("statements_of_person", r"\b(say|said|says|position|argue\w*|warn\w*|zei|zegt|zeiden|standpunt|stelt|"
+                             r"what did .* (tell|state|claim))\b"),
+    ("attendees", r"\b(attend\w*|took part|take part|participat\w*|host\w*|represent\w*|gastheer|nam deel|"
+                  r"deelnemers|vertegenwoordig\w*|aanwezig)\b"),
+    ("policies", r"\b(restrictions?|measures?|polic(y|ies)|price floors?|export (ban|controls?|licen\w+)|tools?|"
+                 r"instruments?|maatregel\w*|prijsvloer\w*|exportverbod|succeeds?|successor|opvolger|forum)\b"),
+    ("parties_of_agreement", r"\b(parties|party of|partners of|chair\w*|voorzitter\w*|rol binnen|with which countries|"
+                             r"met welke landen|handle purchasing|members of)\b"),
+    ("agreements_of_actor", r"\b(agreements?|initiatives?|partnerships?|memorand\w+|mou|frameworks?|deals?|"
+                            r"commit\w*|akkoord\w*|verdrag\w*|partnerschap\w*)\b"),
+    ("dependencies", r"\b(depend\w*|reliant|relian\w*|concentrated|afhankelijk\w*|main suppliers?)\b"),
+    ("materials_of_actor", r"\b(which|what|welke) (minerals?|materials?|metals?|elements?|rare earth elements|"
+                           r"grondstoffen|mineralen|metalen)\b"),
+    ("suppliers_of_material", r"\b(suppl\w+|produc\w+|refin\w+|process\w*|mines?|dominat\w+|obtain\w*|export\w*|"
+                              r"levert|produceert|verwerkt|raffineert|delft|source of)\b"),
+    ("entity_summary", r"\b(tell me about|what do you know about|vertel (me )?over|wat weet je over|who is|wie is)\b"),
+]
+STAGE_WORDS = [("Refining", r"refin|raffin"), ("Processing", r"process|verwerk"), ("Mining", r"\bmin(e|es|ed|ing)\b|delf|mijn"),
+               ("Recycling", r"recycl"), ("Production", r"produc")]
+
+
+def norm(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.replace("’", "'")
+    return " " + re.sub(r"[^a-z0-9%]+", " ", text).strip() + " "
+
+
+def content_words(text: str) -> set[str]:
+    return {w.rstrip("s") if len(w) > 4 else w for w in norm(text).split() if w not in STOP and len(w) > 2}
+
+
+@dataclass
+class Parsed:
+    question: str
+    language: str
+    intent: str | None
+    entities: list[dict] = field(default_factory=list)
+    stage: str | None = None
+    threshold: float | None = None
+
+
+class Asker:
+    """Answers questions against one store; caches the store's entity labels."""
+
+    def __init__(self, store: OxigraphStore) -> None:
+        self.store = store
+        self._labels: list[tuple[str, str, str, str]] | None = None
+
+    # -- entity resolution ----------------------------------------------------------------------------------------
+    def names(self) -> list[tuple[str, str, str, str]]:
+        """(normalised name, iri, kind, label), longest names first: vocabularies plus entities minted in the store."""
+        if self._labels is None:
+            rows: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+            for entry in load_entries().values():
+                for name in entry.names | entry.metonyms | entry.demonyms:
+                    if len(name) > 1 and not (name.isupper() and len(name) <= 2 and name not in {"EU", "US", "VS"}):
+                        rows[(norm(name), entry.iri)] = (norm(name), entry.iri, entry.kind, entry.label)
+            for row in self.store.select("""
+                SELECT DISTINCT ?e ?name ?type WHERE {
+                  ?e a ?type . VALUES ?type { crm:Agreement crm:Policy crm:Event crm:Person crm:Organisation }
+                  { ?e rdfs:label ?name } UNION { ?e skos:altLabel ?name } }"""):
+                kind = row["type"].rsplit("#", 1)[-1].upper().replace("ORGANISATION", "ORG")
+                rows.setdefault((norm(row["name"]), row["e"]), (norm(row["name"]), row["e"], kind, row["name"]))
+            self._labels = sorted(rows.values(), key=lambda r: -len(r[0]))
+        return self._labels
+
+    def resolve(self, question: str) -> list[dict]:
+        text = norm(question)
+        taken: list[tuple[int, int]] = []
+        found = []
+        for name, iri, kind, label in self.names():
+            if len(name.strip()) < 2:
+                continue
+            start = text.find(name)
+            while start >= 0:
+                end = start + len(name)
+                if not any(s < end and start < e for s, e in taken):
+                    taken.append((start, end))
+                    if all(f["iri"] != iri for f in found):
+                        found.append({"mention": name.strip(), "iri": iri, "label": label, "kind": kind, "at": start})
+                    break
+                start = text.find(name, start + 1)
+        return sorted(found, key=lambda f: f["at"])
+
+    # -- parsing --------------------------------------------------------------------------------------------------
+    def parse(self, question: str) -> Parsed:
+        words = set(norm(question).split())
+        language = "nl" if len(words & DUTCH) >= 2 else "en"
+        entities = self.resolve(question)
+        low = question.lower()
+        intent = next((name for name, cue in CUES if re.search(cue, low)), None)
+        kinds = {e["kind"] for e in entities}
+        if intent == "statements_of_person" and not kinds & {"PERSON", "ORG"}:
+            intent = None
+        if intent in {"agreements_of_actor", "policies", "materials_of_actor"} and kinds & {"AGREEMENT", "POLICY"} and \
+                re.search(r"\b(chair\w*|voorzitter\w*|rol|role|firms?|traders|companies|parties|partners)\b", low):
+            intent = "parties_of_agreement"
+        if intent == "agreements_of_actor" and not kinds & {"COUNTRY", "ORG"} and "AGREEMENT" in kinds:
+            intent = "parties_of_agreement"
+        if intent == "parties_of_agreement" and not kinds & {"AGREEMENT", "POLICY"} and kinds & {"COUNTRY", "ORG"}:
+            intent = "agreements_of_actor" if "with which" not in low else intent
+        if intent == "materials_of_actor" and not kinds & {"COUNTRY", "ORG", "POLICY", "AGREEMENT"}:
+            intent = "suppliers_of_material" if "MATERIAL" in kinds else intent
+        if intent == "suppliers_of_material" and "MATERIAL" not in kinds:
+            intent = "materials_of_actor" if kinds & {"COUNTRY", "ORG"} else None
+        if intent is None and entities and re.search(r"\b(about|over)\b", low):
+            intent = "entity_summary"
+        stage = next((s for s, pattern in STAGE_WORDS if re.search(pattern, low)), None)
+        threshold = None
+        m = re.search(r"(\d+(?:\.\d+)?)\s*(%|percent|procent)", low)
+        if m:
+            threshold = float(m.group(1))
+        return Parsed(question, language, intent, entities, stage, threshold)
+
+    # -- answering ------------------------------------------------------------------------------------------------
+    def ask(self, question: str) -> dict:
+        parsed = self.parse(question)
+        public_entities = [{k: e[k] for k in ("mention", "iri", "label")} for e in parsed.entities]
+        reply: dict = {"question": question, "language": parsed.language, "intent": parsed.intent,
+                       "entities": public_entities, "sparql": None, "answers": []}
+        if parsed.intent is None:
+            reply["message"] = ("I could not match this question to a question I know. Try one of these: " +
+                                " | ".join(EXAMPLES.values()))
+            return reply
+        if parsed.intent == "sources_of_claim":
+            reply["answers"] = self._sources(parsed)
+            reply["sparql"] = template("evidence")
+            return reply
+        sparql, bindings = self._query(parsed)
+        reply["sparql"] = sparql + values_clause(bindings)
+        rows = self.store.select(sparql, **bindings)
+        rows = self._filter(parsed, rows)
+        reply["answers"] = self._answers(parsed, rows)
+        if not reply["answers"]:
+            reply["message"] = "No statement in the graph answers this question."
+        return reply
+
+    def _query(self, parsed: Parsed) -> tuple[str, dict]:
+        by_kind: dict[str, list[str]] = {}
+        for e in parsed.entities:
+            by_kind.setdefault(e["kind"], []).append(e["iri"])
+        actors = by_kind.get("COUNTRY", []) + by_kind.get("ORG", [])
+        programmes = by_kind.get("POLICY", []) + by_kind.get("AGREEMENT", [])
+        intent = parsed.intent
+        bindings: dict = {}
+        if intent == "suppliers_of_material":
+            bindings = {"material": by_kind["MATERIAL"][0]}
+        elif intent == "materials_of_actor":
+            bindings = {"actor": (programmes or actors)[0]}
+        elif intent in {"agreements_of_actor", "dependencies"} and actors:
+            bindings = {"actor": actors[0]}
+        elif intent == "parties_of_agreement" and programmes:
+            bindings = {"agreement": programmes[0]}
+        elif intent == "statements_of_person":
+            bindings = {"person": (by_kind.get("PERSON") or actors)[0]}
+        elif intent == "entity_summary" and parsed.entities:
+            bindings = {"entity": parsed.entities[0]["iri"]}
+        elif intent == "parties_of_agreement":
+            bindings = {"agreement": "https://w3id.org/crmkg/id/agreement/none"}
+        return template(intent), bindings
+
+    def _filter(self, parsed: Parsed, rows: list[dict]) -> list[dict]:
+        by_kind: dict[str, list[str]] = {}
+        for e in parsed.entities:
+            by_kind.setdefault(e["kind"], []).append(e["iri"])
+        details = self._details([r["st"] for r in rows])
+        low = parsed.question.lower()
+        kept = []
+        for row in rows:
+            d = details.get(row["st"], {})
+            if parsed.intent == "suppliers_of_material" and parsed.stage:
+                wanted = {"Refining", "Processing"} if parsed.stage in {"Refining", "Processing"} else {parsed.stage, "Production", "Mining"}
+                if d.get("stage") not in wanted:
+                    continue
+            if parsed.intent == "recycling_rates" and parsed.threshold is not None:
+                above = re.search(r"\b(above|over|more than|meer dan|boven)\b", low)
+                if (row.get("share") or 0) <= parsed.threshold if above else (row.get("share") or 0) >= parsed.threshold:
+                    continue
+            if parsed.intent == "policies":
+                actors = by_kind.get("COUNTRY", []) + by_kind.get("ORG", []) + by_kind.get("POLICY", []) + by_kind.get("AGREEMENT", [])
+                if actors and row.get("actor") not in actors and row.get("answer") not in actors:
+                    continue
+                mats = by_kind.get("MATERIAL", [])
+                if mats and row.get("material") and row["material"] not in mats:
+                    continue
+            if parsed.intent == "dependencies" and by_kind.get("MATERIAL") and d.get("material") and d["material"] not in by_kind["MATERIAL"]:
+                continue
+            if parsed.intent == "parties_of_agreement" and re.search(r"chair|voorzitter", low) and d.get("role") != "chair":
+                continue
+            if parsed.intent == "attendees":
+                events = by_kind.get("EVENT", [])
+                if events and row.get("event") not in events:
+                    continue
+                if re.search(r"\b(host\w*|gastheer|organis\w+)\b", low) and d.get("role") != "host":
+                    continue
+                behalf = [e for e in by_kind.get("ORG", []) + by_kind.get("COUNTRY", [])]
+                if re.search(r"represent|namens|vertegenwoordig", low) and d.get("onBehalfOf") not in behalf:
+                    continue
+            if parsed.intent == "agreements_of_actor" and len(by_kind.get("COUNTRY", []) + by_kind.get("ORG", [])) > 1:
+                others = set(by_kind.get("COUNTRY", []) + by_kind.get("ORG", [])) - {row.get("actor")}
+                parties = self._parties(row["answer"])
+                if not others <= parties:
+                    continue
+            if parsed.intent == "contradictions" and parsed.entities:
+                about = {e["iri"] for e in parsed.entities}
+                if not about & {d.get("subject"), d.get("object"), d.get("material")}:
+                    continue
+            kept.append(row)
+        return self._answer_type(parsed, kept)
+
+    def _answer_type(self, parsed: Parsed, rows: list[dict]) -> list[dict]:
+        low = parsed.question.lower()
+        wanted = None
+        if re.search(r"\b(which|what|welke|welk) (country|countries|nations?|land|landen)\b|\bfrom which country\b", low):
+            wanted = "/id/country/"
+        elif re.search(r"\b(who|wie)\b|\bmembers\b|\bofficials\b", low) and parsed.intent == "attendees":
+            wanted = "/id/person/"
+        elif re.search(r"\b(firms?|companies|traders|bedrijven)\b", low):
+            wanted = "/id/org/"
+        if wanted is None:
+            return rows
+        typed = [r for r in rows if wanted in str(r.get("answer"))]
+        return typed
+
+    def _agreement_label(self, agreement: str, labels: dict) -> str:
+        """An unnamed agreement is known by its parties: 'EU–US Memorandum of Understanding on critical minerals'."""
+        names = labels.get(agreement, {}).get("labels") or {agreement.rsplit("/", 1)[-1]}
+        label = sorted(names)[0]
+        if label[:1].isupper() and not label.startswith("Memorandum"):
+            return label
+        parties = sorted(self._parties(agreement))
+        if not 2 <= len(parties) <= 4:
+            return label
+        short = []
+        for iri in parties:
+            entry = load_entries().get(iri)
+            if entry is None:
+                return label
+            acronyms = sorted((n for n in entry.names if n.isupper() and 2 <= len(n) <= 4 and "." not in n), key=len)
+            short.append(acronyms[0] if acronyms else entry.label)
+        return "–".join(sorted(short)) + " " + label
+
+    def _parties(self, agreement: str) -> set[str]:
+        return {r["p"] for r in self.store.select(
+            "SELECT DISTINCT ?p WHERE { ?s crm:relation crm:partyTo ; crm:object ?ag ; crm:subject ?p }", ag=agreement)}
+
+    def _details(self, statements: list[str]) -> dict[str, dict]:
+        if not statements:
+            return {}
+        out: dict[str, dict] = {}
+        for row in self.store.select("SELECT ?st ?p ?o WHERE { ?st ?p ?o }", st=sorted(set(statements))):
+            key = row["p"].rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            value = row["o"]
+            if isinstance(value, str) and value.startswith(str(CRM)):
+                value = value[len(str(CRM)):]
+            if key in {"evidence", "type", "wasAttributedTo"}:
+                continue
+            out.setdefault(row["st"], {})[key] = value
+        return out
+
+    def _labels_of(self, iris: list[str]) -> dict[str, dict]:
+        if not iris:
+            return {}
+        out: dict[str, dict] = {}
+        for row in self.store.select("""
+            SELECT ?e ?label ?lang ?pref WHERE {
+              { ?e skos:prefLabel ?label BIND(true AS ?pref) } UNION { ?e rdfs:label ?label BIND(false AS ?pref) }
+              BIND(LANG(?label) AS ?lang) }""", e=sorted(set(iris))):
+            entry = out.setdefault(row["e"], {"labels": set(), "same_as": set(), "best": []})
+            entry["best"].append((row["lang"] not in ("en", ""), not row["pref"], len(row["label"]), row["label"]))
+        for row in self.store.select("SELECT ?e ?same WHERE { ?e owl:sameAs ?same }", e=sorted(set(iris))):
+            out.setdefault(row["e"], {"labels": set(), "same_as": set(), "best": []})["same_as"].add(row["same"])
+        for entry in out.values():
+            if entry["best"]:
+                entry["labels"] = {min(entry["best"])[3]}
+        return out
+
+    def _evidence(self, statements: list[str]) -> dict[str, list[dict]]:
+        out: dict[str, dict[str, dict]] = {}
+        if not statements:
+            return {}
+        for row in self.store.select(template("evidence"), st=sorted(set(statements))):
+            ev = out.setdefault(row["st"], {}).setdefault(row["ev"], {
+                "document": {"iri": row["doc"], "title": row["title"], "date": row["date"],
+                             "publisher": row["publisher"], "url": row["url"]},
+                "sentence": row["sentence"], "start": row["start"], "end": row["end"], "cites": []})
+            if row["src"] and row["src"] not in ev["cites"]:
+                ev["cites"].append(row["src"])
+        return {st: sorted(evs.values(), key=lambda e: (e["document"]["date"] or "", e["start"])) for st, evs in out.items()}
+
+    def _answers(self, parsed: Parsed, rows: list[dict]) -> list[dict]:
+        statements = [r["st"] for r in rows]
+        evidence = self._evidence(statements)
+        details = self._details(statements)
+        labels = self._labels_of([r["answer"] for r in rows] + [d.get("material") for d in details.values() if d.get("material")]
+                                 + [d.get("object") for d in details.values() if d.get("object")])
+        grouped: dict[str, dict] = {}
+        for row in rows:
+            answer = row["answer"]
+            d = details.get(row["st"], {})
+            if answer in details:  # the answer is a statement: a quote, a target, a contradiction
+                label = d.get("text") or d.get("comment") or answer
+            elif "/id/agreement/" in answer and answer not in load_entries():
+                label = self._agreement_label(answer, labels)
+            else:
+                names = labels.get(answer, {}).get("labels") or {answer.rsplit("/", 1)[-1]}
+                label = sorted(names)[0]
+            item = grouped.setdefault(answer, {"label": label, "iri": answer,
+                                               "same_as": sorted(labels.get(answer, {}).get("same_as", set())),
+                                               "detail": {}, "evidence": [], "statements": []})
+            item["statements"].append(row["st"])
+            detail = {k: v for k, v in d.items() if k in {"stage", "share", "year", "date", "role", "count", "modality",
+                                                          "polarity", "verbatim", "quantity", "unit"}}
+            for key in ("material", "object", "subject", "onBehalfOf"):
+                if d.get(key) and d[key] != answer:
+                    names = labels.get(d[key], {}).get("labels")
+                    if names:
+                        detail.setdefault(key + "s", [])
+                        detail[key + "s"] = sorted(set(detail[key + "s"]) | {sorted(names, key=len)[0]})
+            for key, value in detail.items():
+                if isinstance(value, list):
+                    item["detail"][key] = sorted(set(item["detail"].get(key, [])) | set(value))
+                else:
+                    item["detail"].setdefault(key, value)
+            for ev in evidence.get(row["st"], []):
+                if all((e["document"]["iri"], e["start"]) != (ev["document"]["iri"], ev["start"]) for e in item["evidence"]):
+                    item["evidence"].append(ev)
+        answers = list(grouped.values())
+        for item in answers:
+            item["documents"] = len({e["document"]["iri"] for e in item["evidence"]})
+            item["detail"]["documents"] = item["documents"]
+        answers = self._focus(parsed, answers)
+        answers.sort(key=lambda a: (-a["documents"], a["label"]))
+        return answers
+
+    def _focus(self, parsed: Parsed, answers: list[dict]) -> list[dict]:
+        """Keep the answers whose evidence speaks to the question's own words, when some do and others don't."""
+        if len(answers) < 2:
+            return answers
+        mention_words = set()
+        for e in parsed.entities:
+            mention_words |= content_words(e["mention"]) | content_words(e["label"])
+        focus = content_words(parsed.question) - mention_words - INTENT_WORDS
+        if not focus:
+            return answers
+        scores = []
+        for a in answers:
+            text = " ".join([a["label"], *(e["sentence"] for e in a["evidence"])])
+            scores.append(len(focus & content_words(text)))
+        best = max(scores)
+        if best == 0:
+            return answers
+        return [a for a, s in zip(answers, scores) if s >= max(1, best - 1)]
+
+    def _sources(self, parsed: Parsed) -> list[dict]:
+        """The cited sources of the sentences that best match the claim in the question."""
+        claim = re.split(r"\b(that|dat)\b", parsed.question, maxsplit=1)[-1]
+        wanted = content_words(claim)
+        numbers = set(re.findall(r"\d+", claim))
+        rows = self.store.select("""
+            SELECT ?ev ?sentence ?src ?srcLabel WHERE {
+              ?ev a crm:Evidence ; crm:sentence ?sentence ; crm:cites ?src . ?src rdfs:label ?srcLabel }""")
+        by_ev: dict[str, dict] = {}
+        for row in rows:
+            e = by_ev.setdefault(row["ev"], {"sentence": row["sentence"], "sources": {}})
+            e["sources"][row["src"]] = row["srcLabel"]
+        scored = []
+        for ev, e in by_ev.items():
+            words = content_words(e["sentence"])
+            score = len(wanted & words) + 2 * len(numbers & set(re.findall(r"\d+", e["sentence"])))
+            scored.append((score, ev))
+        if not scored:
+            return []
+        best = max(s for s, _ in scored)
+        if best < 3:
+            return []
+        answers: dict[str, dict] = {}
+        for score, ev in scored:
+            if score < best:
+                continue
+            evidence = self._evidence_of(ev)
+            for src, label in by_ev[ev]["sources"].items():
+                publisher = re.split(r"\s+[—–-]\s+|\s*[(:]", label, maxsplit=1)[0].strip()
+                item = answers.setdefault(src, {"label": publisher or label, "iri": src, "same_as": [],
+                                                "detail": {"source": label, "claim": by_ev[ev]["sentence"]},
+                                                "evidence": []})
+                item["evidence"].extend(evidence)
+        for item in answers.values():
+            item["documents"] = len({e["document"]["iri"] for e in item["evidence"]})
+        return list(answers.values())
+
+    def _evidence_of(self, ev: str) -> list[dict]:
+        rows = self.store.select("""
+            SELECT ?sentence ?start ?end ?doc ?title ?date ?publisher ?url WHERE {
+              ?ev crm:sentence ?sentence ; crm:start ?start ; crm:end ?end ; crm:document ?doc . ?doc dcterms:title ?title .
+              OPTIONAL { ?doc dcterms:date ?date } OPTIONAL { ?doc dcterms:publisher ?publisher }
+              OPTIONAL { ?doc schema:url ?url } }""", ev=ev)
+        return [{"document": {"iri": r["doc"], "title": r["title"], "date": r["date"], "publisher": r["publisher"],
+                              "url": r["url"]}, "sentence": r["sentence"], "start": r["start"], "end": r["end"]}
+                for r in rows[:1]]
+
+
+INTENT_WORDS = content_words(" ".join(re.sub(r"\\b|[()?|\\.*+\[\]]", " ", cue) for _, cue in CUES)) | content_words(
+    "which what who country countries material materials mentioned according described named also example examples "
+    "welke wie land landen grondstoffen genoemd volgens")
+
+
+@functools.lru_cache(maxsize=None)
+def template(intent: str) -> str:
+    text = (QUESTIONS_DIR / f"{intent}.rq").read_text(encoding="utf-8")
+    return "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+
+
+def template_header(intent: str) -> dict[str, str]:
+    """The '# key: value' header of a question template (params, examples, expected answer)."""
+    meta = {}
+    for line in (QUESTIONS_DIR / f"{intent}.rq").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"#\s*([\w ()]+):\s*(.+)", line)
+        if m:
+            meta[m.group(1).strip()] = m.group(2).strip()
+    return meta
+
+
+def ask(store: OxigraphStore, question: str) -> dict:
+    return Asker(store).ask(question)
+
+
+__all__ = ["Asker", "ask", "template", "template_header", "SPARQL_PREFIXES"]

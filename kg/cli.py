@@ -1,0 +1,186 @@
+"""The `crmkg` command line: thin commands over the library (ingest, ask, sparql, validate, export, stats,
+contradictions, serve)."""
+from __future__ import annotations
+
+import json
+import sys
+from typing import Optional
+
+import pyoxigraph as ox
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kg.errors import CrmkgError
+from kg.store import open_store
+
+app = typer.Typer(help="crmkg: a knowledge graph of critical raw materials, with provenance.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+err = Console(stderr=True)
+StoreOpt = typer.Option(None, "--store", help="store folder (default: $CRMKG_STORE or ./crmkg-data; ':memory:')")
+
+RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+                  "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
+GRAPH_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nq": ox.RdfFormat.N_QUADS, "nt": ox.RdfFormat.N_TRIPLES,
+                 "trig": ox.RdfFormat.TRIG, "xml": ox.RdfFormat.RDF_XML}
+
+
+def _fail(exc: CrmkgError) -> None:
+    err.print(f"[red]error[/red] [{exc.code}] {exc.message}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def ingest(paths: list[str] = typer.Argument(..., help="files or folders"), store: Optional[str] = StoreOpt,
+           json_out: bool = typer.Option(False, "--json", help="print the summary as JSON")) -> None:
+    """Extract, validate (SHACL) and store documents; rejected documents leave nothing behind."""
+    from kg.ingest import ingest as run_ingest
+
+    try:
+        db = open_store(store)
+    except CrmkgError as exc:
+        _fail(exc)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} docs"),
+                  TimeElapsedColumn(), console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("ingest", total=None)
+        summary = run_ingest(paths, db, progress=lambda item: bar.advance(task))
+    if json_out:
+        print(json.dumps(summary.to_dict(), indent=2))
+    else:
+        print(f"documents: {summary.documents} (added {summary.added}, replaced {summary.replaced}, "
+              f"unchanged {summary.unchanged}), statements written: {summary.statements}, "
+              f"rejected: {len(summary.rejected)}")
+        for rejected in summary.rejected:
+            print(f"  rejected {rejected.path}:")
+            for reason in rejected.reasons[:10]:
+                print(f"    - {reason}")
+    if summary.rejected and summary.added + summary.replaced + summary.unchanged == 0:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ask(question: str, store: Optional[str] = StoreOpt,
+        json_out: bool = typer.Option(False, "--json", help="print one JSON object")) -> None:
+    """Answer a question in English or Dutch, with evidence."""
+    from kg.ask import ask as run_ask
+
+    try:
+        reply = run_ask(open_store(store, read_only=True), question)
+    except CrmkgError as exc:
+        _fail(exc)
+    if json_out:
+        print(json.dumps(reply, ensure_ascii=False, indent=2))
+        return
+    print(f"intent: {reply['intent']}")
+    if reply.get("message"):
+        print(reply["message"])
+    for answer in reply["answers"]:
+        print(f"- {answer['label']}  ({answer.get('documents', 0)} document(s)) {answer.get('detail', {})}")
+        for ev in answer["evidence"][:3]:
+            print(f"    \"{ev['sentence']}\" — {ev['document']['title']} ({ev['document'].get('date')})")
+
+
+@app.command()
+def sparql(query: str, store: Optional[str] = StoreOpt,
+           format: str = typer.Option("json", "--format", help="json|csv|tsv|xml for SELECT/ASK; ttl|nq|nt|trig|xml for CONSTRUCT")) -> None:
+    """Run a SPARQL query over the union of all graphs."""
+    try:
+        result = open_store(store, read_only=True).query(query)
+    except CrmkgError as exc:
+        _fail(exc)
+    if isinstance(result, ox.QueryTriples):
+        fmt = GRAPH_FORMATS.get(format, ox.RdfFormat.TURTLE)
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            fmt = ox.RdfFormat.N_TRIPLES
+        sys.stdout.write(result.serialize(format=fmt).decode())
+    else:
+        sys.stdout.write(result.serialize(format=RESULT_FORMATS.get(format, ox.QueryResultsFormat.JSON)).decode())
+        sys.stdout.write("\n")
+
+
+@app.command()
+def validate(store: Optional[str] = StoreOpt) -> None:
+    """Validate every document graph in the store against the shapes."""
+    from kg.validate import validate_store
+
+    try:
+        report = validate_store(open_store(store, read_only=True))
+    except CrmkgError as exc:
+        _fail(exc)
+    print(f"graphs checked: {report['graphs']}, conforms: {report['conforms']}")
+    for violation in report["violations"][:50]:
+        print(f"  - {violation}")
+    if not report["conforms"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(store: Optional[str] = StoreOpt,
+           format: str = typer.Option("nq", "--format", help="nq|ttl|trig|jsonld")) -> None:
+    """Write the whole store to standard output."""
+    db = open_store(store, read_only=True)
+    if format == "jsonld":
+        from rdflib import Dataset
+
+        ds = Dataset()
+        ds.parse(data=_dump(db, ox.RdfFormat.N_QUADS), format="nquads")
+        sys.stdout.write(ds.serialize(format="json-ld"))
+        return
+    fmt = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "ttl": ox.RdfFormat.TRIG}.get(format)
+    if fmt is None:
+        err.print(f"unknown format {format!r}: use nq, ttl, trig or jsonld")
+        raise typer.Exit(2)
+    sys.stdout.write(_dump(db, fmt))
+
+
+def _dump(db, fmt) -> str:
+    import io
+
+    buffer = io.BytesIO()
+    db.dump(buffer, fmt)
+    return buffer.getvalue().decode()
+
+
+@app.command()
+def stats(store: Optional[str] = StoreOpt, json_out: bool = typer.Option(False, "--json")) -> None:
+    """Counts: triples, documents, statements by relation, evidence, contradictions, linking coverage."""
+    from kg.stats import store_stats
+
+    figures = store_stats(open_store(store, read_only=True))
+    if json_out:
+        print(json.dumps(figures, indent=2))
+    else:
+        for key, value in figures.items():
+            print(f"{key}: {value}")
+
+
+@app.command()
+def contradictions(store: Optional[str] = StoreOpt, json_out: bool = typer.Option(False, "--json")) -> None:
+    """List statements whose values disagree, with their sources."""
+    from kg.ask import ask as run_ask
+
+    reply = run_ask(open_store(store, read_only=True), "Do sources disagree?")
+    if json_out:
+        print(json.dumps(reply["answers"], ensure_ascii=False, indent=2))
+        return
+    for answer in reply["answers"]:
+        print(f"- {answer['label']}")
+        for ev in answer["evidence"]:
+            print(f"    \"{ev['sentence']}\" — {ev['document']['title']}")
+
+
+@app.command()
+def serve(store: Optional[str] = StoreOpt, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the API, the SPARQL endpoint and the web page."""
+    import os
+
+    import uvicorn
+
+    if store:
+        os.environ["CRMKG_STORE"] = store
+    print(f"crmkg serving on http://{host}:{port}/  (try: http://{host}:{port}/ask?q=Who+dominates+the+processing+of+rare+earth+elements%3F)")
+    uvicorn.run("api.app:app", host=host, port=port)
+
+
+if __name__ == "__main__":
+    app()
