@@ -6,7 +6,7 @@ the SHACL gate can check every reference on the document graph alone."""
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from spacy.tokens import Doc
 
 from extractors.facts import Fact, Ref, facts
@@ -40,6 +40,9 @@ def document_graph(source: SourceDocument, doc: Doc, language: str) -> Graph:
     _describe_document(graph, doc_node, source, language)
     for fact in facts(doc):
         _add_fact(graph, doc_node, source, fact)
+    for iri, aliases in ((doc._.meta or {}).get("aliases") or {}).items():
+        for alias in aliases:
+            graph.add((URIRef(iri), SKOS.altLabel, Literal(alias)))
     # Every sentence that cites a source is kept as evidence, with or without a statement extracted from it,
     # so "where does this claim come from?" can be answered for any cited sentence.
     for sent in doc.sents:

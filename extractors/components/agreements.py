@@ -102,6 +102,8 @@ def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year) ->
         ref = Ref(entity_iri("agreement", name), "AGREEMENT", name, str(CRM.Agreement))
         if m.group(2):
             acronyms[m.group(2)] = ref
+            if doc._.meta is not None:
+                doc._.meta.setdefault("aliases", {}).setdefault(ref.iri, set()).add(m.group(2))
         result.append((m.start(1), m.start(1) + len(name), ref))
         taken.append((m.start(), m.end()))
     for acronym, ref in acronyms.items():

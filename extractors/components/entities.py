@@ -37,7 +37,7 @@ def ruler_patterns(make_doc) -> list[dict]:
             else:
                 pattern = [{"LOWER": t.lower()} for t in tokens]
                 if label != "DEMONYM":
-                    pattern[0] = {"LOWER": tokens[0].lower(), "IS_TITLE": True} if tokens[0][:1].isupper() else pattern[0]
+                    pattern[0] = {"LOWER": tokens[0].lower(), "IS_TITLE": True} if tokens[0].istitle() else pattern[0]
             patterns.append({"label": label, "pattern": pattern, "id": entry.iri})
     # Named events: 'Critical Minerals Ministerial', 'G7 summit'.
     patterns.append({"label": "EVENT", "pattern": [{"IS_TITLE": True, "OP": "+"},
