@@ -7,6 +7,7 @@ import os
 
 import pyoxigraph as ox
 from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from kg.ask import Asker
@@ -30,6 +31,14 @@ def _store():
 @app.exception_handler(CrmkgError)
 async def crmkg_error(request: Request, exc: CrmkgError) -> JSONResponse:
     return JSONResponse(exc.to_dict(), status_code=exc.status)
+
+
+@app.exception_handler(RequestValidationError)
+async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+    error = CrmkgError(f"invalid request: {problems}")
+    error.code = "E422"
+    return JSONResponse(error.to_dict(), status_code=422)
 
 
 @app.get("/health")

@@ -59,8 +59,6 @@ def test_api_sparql_get(client):
     assert len(_bindings(client.get("/sparql", params={"query": SELECT}))) == 3
 
 
-@pytest.mark.xfail(strict=True, reason="python-multipart is not a dependency in pyproject.toml, so Starlette cannot "
-                                       "parse form bodies: POST /sparql with application/x-www-form-urlencoded is a 500")
 def test_api_sparql_post_form(client):
     assert len(_bindings(client.post("/sparql", data={"query": SELECT}))) == 3
 
@@ -79,8 +77,6 @@ def test_api_sparql_malformed_is_400_with_error_shape(client, query):
     assert error["message"].startswith("malformed SPARQL")
 
 
-@pytest.mark.xfail(strict=True, reason="api/app.py promises one error shape {'error': {...}} but FastAPI's request "
-                                       "validation errors (missing ?q=) come back as {'detail': [...]}")
 def test_api_missing_parameter_uses_error_shape(client):
     response = client.get("/ask")
     assert response.status_code in (400, 422)

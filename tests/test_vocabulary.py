@@ -26,3 +26,10 @@ def test_vocabulary_critical_materials_flagged():
     assert (ID["material/gallium"], CRM.isCritical, Literal(True)) in graph
     entries = load_entries()
     assert all(entries[str(m)].kind == "MATERIAL" for m in critical)
+
+
+def test_vocabulary_feeds_entity_ruler(nlp_en):
+    doc = nlp_en("Beijing restricted gallium exports.")
+    found = {(e.text, e.ent_id_) for e in doc.ents}
+    assert ("Beijing", f"{ID}country/CN") in found
+    assert ("gallium", f"{ID}material/gallium") in found
