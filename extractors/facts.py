@@ -201,7 +201,6 @@ def clauses(sent: Span) -> list[list[Token]]:
                 current.append(token)
         return [p for p in parts + [current] if p]
     heads = [t for t in sent if t.pos_ in {"VERB", "AUX"} and any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in t.children)]
-    heads += [t for t in sent if t.dep_ == "conj" and t.pos_ == "VERB" and t not in heads]
     if len(heads) <= 1:
         return [list(sent)]
     owner: dict[int, Token] = {}

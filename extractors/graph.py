@@ -19,7 +19,7 @@ STATEMENT_CLASS = {
     "supplies": CRM.SupplyStatement, "exports": CRM.SupplyStatement, "notRecycled": CRM.SupplyStatement,
     "importsFrom": CRM.Dependency, "dependsOn": CRM.Dependency, "partyTo": CRM.Participation, "said": CRM.Quote,
     "target": CRM.TargetStatement, "policy": CRM.PolicyStatement, "attended": CRM.Attendance,
-    "participants": CRM.CountStatement,
+    "participants": CRM.CountStatement, "succeeds": CRM.SuccessionStatement,
 }
 DOCUMENT_TYPE = {"news": CRM.NewsArticle, "audit-report": CRM.AuditReport, "press-release": CRM.PressRelease,
                  "other": CRM.OtherDocument}

@@ -34,6 +34,7 @@ EXAMPLES = {
     "attendees": "Who attended the Critical Minerals Ministerial?",
     "contradictions": "Do sources disagree about cobalt?",
     "entity_summary": "Tell me about gallium",
+    "successor": "What new forum succeeds the Minerals Security Partnership?",
 }
 
 # (intent, cue regex) in priority order; the first whose cue matches (and whose entities are present) wins.
@@ -41,8 +42,9 @@ CUES = [
     ("contradictions", r"\b(disagree\w*|contradict\w*|conflict\w*|oneens|tegenspra\w*|inconsisten\w*)\b"),
     ("sources_of_claim", r"\b(source|sources|cited|cites|publication|backs|back up|bron|bronnen|where does .* come from|"
                          r"according to which)\b"),
+    ("successor", r"\b(succeeds?|successor|replaces?|replaced|opvolger|vervangt|vervangen)\b"),
     ("recycling_rates", r"\brecycled at rates?\b|\brecycling rates? (above|over|of more)\b|\bvoor meer dan \d+ procent gerecycl"),
-    ("not_recycled", r"\b(not|niet|never|geen)\b.*\b(recycl\w*|recovered|hergebruikt)\b|\bzero recovery\b"),
+    ("not_recycled", r"\b(not|niet|never|geen)\b.*\b(\w*recycl\w*|recovered|hergebruikt)\b|\bzero recovery\b"),
     ("targets", r"\b(targets?|benchmarks?|goals?|objectives?|doel\w*|streven|uit recycling komen|"
                 r"should come from)\b"),
     ("statements_of_person", r"\b(say|said|says|position|argue\w*|warn\w*|zei|zegt|zeiden|standpunt|stelt|"
@@ -74,7 +76,8 @@ def norm(text: str) -> str:
 
 
 def content_words(text: str) -> set[str]:
-    return {w.rstrip("s") if len(w) > 4 else w for w in norm(text).split() if w not in STOP and len(w) > 2}
+    return {w.rstrip("s") if len(w) > 4 else w for w in norm(text).split()
+            if w not in STOP and (len(w) > 2 or w.isdigit())}
 
 
 @dataclass
@@ -113,6 +116,19 @@ class Asker:
         return self._labels
 
     def resolve(self, question: str) -> list[dict]:
+        """Entity mentions of the question, in order; the source named in 'according to X' / 'volgens X' comes
+        last and is marked, since it says who reported, not what is asked about."""
+        found = self._resolve(question)
+        cited = re.search(r"\b(according to|volgens)\s+(the\s+|de\s+|het\s+)?(.{3,60}?)(,|\s+(on|in|de|het|worden|is|zijn)\b)", question, re.I)
+        if cited:
+            source = norm(cited.group(3))
+            for f in found:
+                if f["mention"] in source:
+                    f["cited"] = True
+            found.sort(key=lambda f: f.get("cited", False))
+        return found
+
+    def _resolve(self, question: str) -> list[dict]:
         text = norm(question)
         taken: list[tuple[int, int]] = []
         found = []
@@ -194,16 +210,16 @@ class Asker:
         if intent == "suppliers_of_material":
             bindings = {"material": by_kind["MATERIAL"][0]}
         elif intent == "materials_of_actor":
-            bindings = {"actor": (programmes or actors)[0]}
+            bindings = {"actor": programmes + actors}
         elif intent in {"agreements_of_actor", "dependencies"} and actors:
             bindings = {"actor": actors[0]}
-        elif intent == "parties_of_agreement" and programmes:
+        elif intent in {"parties_of_agreement", "successor"} and programmes:
             bindings = {"agreement": programmes[0]}
         elif intent == "statements_of_person":
             bindings = {"person": (by_kind.get("PERSON") or actors)[0]}
         elif intent == "entity_summary" and parsed.entities:
             bindings = {"entity": parsed.entities[0]["iri"]}
-        elif intent == "parties_of_agreement":
+        elif intent in {"parties_of_agreement", "successor"}:
             bindings = {"agreement": "https://w3id.org/crmkg/id/agreement/none"}
         return template(intent), bindings
 
@@ -219,6 +235,11 @@ class Asker:
             if parsed.intent == "suppliers_of_material" and parsed.stage:
                 wanted = {"Refining", "Processing"} if parsed.stage in {"Refining", "Processing"} else {parsed.stage, "Production", "Mining"}
                 if d.get("stage") not in wanted:
+                    continue
+            if parsed.intent == "targets" and parsed.stage and d.get("stage") and d["stage"] != parsed.stage:
+                continue
+            if parsed.intent == "materials_of_actor" and by_kind.get("MATERIAL"):
+                if not self._narrower(row["answer"], by_kind["MATERIAL"]):
                     continue
             if parsed.intent == "recycling_rates" and parsed.threshold is not None:
                 above = re.search(r"\b(above|over|more than|meer dan|boven)\b", low)
@@ -254,7 +275,26 @@ class Asker:
                 if not about & {d.get("subject"), d.get("object"), d.get("material")}:
                     continue
             kept.append(row)
+        kept = self._prefer(parsed, kept, details, by_kind)
         return self._answer_type(parsed, kept)
+
+    def _prefer(self, parsed: Parsed, rows: list[dict], details: dict, by_kind: dict) -> list[dict]:
+        """Narrow to the more specific statements where the question allows it."""
+        if parsed.intent == "targets":
+            valued = [r for r in rows if details.get(r["st"], {}).get("share") is not None]
+            return valued or rows
+        if parsed.intent == "materials_of_actor":
+            programmes = set(by_kind.get("POLICY", []) + by_kind.get("AGREEMENT", []))
+            linked = [r for r in rows if details.get(r["st"], {}).get("object") in programmes
+                      or details.get(r["st"], {}).get("subject") in programmes]
+            return linked or rows
+        return rows
+
+    def _narrower(self, material: str, groups: list[str]) -> bool:
+        """True when `material` is one of `groups` or narrower; a group asked for by name ('which rare earth
+        elements') is answered by its members when any are there."""
+        rows = self.store.select("SELECT ?g WHERE { ?m skos:broader+ ?g }", m=material)
+        return bool({r["g"] for r in rows} & set(groups))
 
     def _answer_type(self, parsed: Parsed, rows: list[dict]) -> list[dict]:
         low = parsed.question.lower()
@@ -274,7 +314,7 @@ class Asker:
         """An unnamed agreement is known by its parties: 'EU–US Memorandum of Understanding on critical minerals'."""
         names = labels.get(agreement, {}).get("labels") or {agreement.rsplit("/", 1)[-1]}
         label = sorted(names)[0]
-        if label[:1].isupper() and not label.startswith("Memorandum"):
+        if not label.startswith("Memorandum"):
             return label
         parties = sorted(self._parties(agreement))
         if not 2 <= len(parties) <= 4:
@@ -284,7 +324,8 @@ class Asker:
             entry = load_entries().get(iri)
             if entry is None:
                 return label
-            acronyms = sorted((n for n in entry.names if n.isupper() and 2 <= len(n) <= 4 and "." not in n), key=len)
+            initials = "".join(w[0] for w in entry.label.split() if w[0].isupper())
+            acronyms = [n for n in entry.names if n == initials and len(n) >= 2]
             short.append(acronyms[0] if acronyms else entry.label)
         return "–".join(sorted(short)) + " " + label
 
@@ -353,7 +394,8 @@ class Asker:
             else:
                 names = labels.get(answer, {}).get("labels") or {answer.rsplit("/", 1)[-1]}
                 label = sorted(names)[0]
-            item = grouped.setdefault(answer, {"label": label, "iri": answer,
+            key = f"{answer}#{d.get('count')}" if parsed.intent == "agreements_of_actor" else answer
+            item = grouped.setdefault(key, {"label": label, "iri": answer,
                                                "same_as": sorted(labels.get(answer, {}).get("same_as", set())),
                                                "detail": {}, "evidence": [], "statements": []})
             item["statements"].append(row["st"])

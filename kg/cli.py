@@ -133,6 +133,32 @@ def export(store: Optional[str] = StoreOpt,
     sys.stdout.write(_dump(db, fmt))
 
 
+@app.command()
+def dump(file: str = typer.Argument(..., help="N-Quads file to write"), store: Optional[str] = StoreOpt) -> None:
+    """Write every named graph of the store to one N-Quads file (a consistent snapshot, safe during an ingest)."""
+    from kg.dump import dump as run_dump
+
+    try:
+        summary = run_dump(open_store(store, read_only=True), file)
+    except CrmkgError as exc:
+        _fail(exc)
+    print(f"dumped {summary.quads} quads in {summary.graphs} named graphs to {summary.path}")
+
+
+@app.command()
+def restore(file: str = typer.Argument(..., help="N-Quads file written by `crmkg dump`"),
+            store: Optional[str] = StoreOpt,
+            force: bool = typer.Option(False, "--force", help="replace the contents of a non-empty store")) -> None:
+    """Load a dump into an empty store (or replace a store's contents with --force)."""
+    from kg.dump import restore as run_restore
+
+    try:
+        summary = run_restore(open_store(store), file, force=force)
+    except CrmkgError as exc:
+        _fail(exc)
+    print(f"restored {summary.quads} quads in {summary.graphs} named graphs from {summary.path}")
+
+
 def _dump(db, fmt) -> str:
     import io
 

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.errors import QueryError, StoreError
+from kg.lock import WriterLock
 from kg.namespaces import CRM, SPARQL_PREFIXES
 
 DEFAULT_STORE = "./crmkg-data"
@@ -23,6 +24,7 @@ class OxigraphStore:
 
     def __init__(self, path: str | None = None, read_only: bool = False) -> None:
         self.path = path
+        self.lock: WriterLock | None = None
         try:
             if path is None:
                 self.db = ox.Store()
@@ -32,8 +34,12 @@ class OxigraphStore:
                 self.db = ox.Store.read_only(path)
             else:
                 Path(path).mkdir(parents=True, exist_ok=True)
+                # Our lock before RocksDB's own LOCK: a second writer fails at once with the holder's PID.
+                self.lock = WriterLock(path)
                 self.db = ox.Store(path)
         except OSError as exc:
+            if self.lock is not None:
+                self.lock.release()
             if "lock" in str(exc).lower():
                 raise StoreError(f"the store at {path} is locked by another writer (an ingest or server is running); "
                                  "wait for it to finish or use another --store", path=path) from exc
@@ -89,6 +95,14 @@ class OxigraphStore:
     def load(self, input, format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> None:
         self._writable()
         self.db.bulk_load(input, format=format)
+
+    def close(self) -> None:
+        """Flush, close the database and release the writer lock (the store object is unusable afterwards)."""
+        self.flush()
+        del self.db
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     def _writable(self) -> None:
         if self.read_only:

@@ -58,19 +58,38 @@ def agreements(doc: Doc) -> Doc:
     acronyms: dict[str, Ref] = {}
     year = (doc._.meta or {}).get("year")
     last: list[Ref] = []
+    last_parties: list[Ref] = []
     for sent in content_sentences(doc):
-        refs = _agreement_mentions(doc, sent, acronyms, year)
+        refs = _agreement_mentions(doc, sent, acronyms, year, last)
+        spans = []
         for start, end, ref in refs:
             token_start = _token_at(doc, sent.start_char + start)
-            found.append(Mention(token_start, max(token_start + 1, _token_at(doc, sent.start_char + end - 1) + 1), ref, "minted"))
+            token_end = max(token_start + 1, _token_at(doc, sent.start_char + end - 1) + 1)
+            spans.append((token_start, token_end))
+            found.append(Mention(token_start, token_end, ref, "minted"))
         refs = [r for *_, r in refs] + [m.ref for m in sentence_mentions(sent, {"AGREEMENT"}) if m.via != "minted"]
+        refs += [m.ref for m in sentence_mentions(sent, {"POLICY"}) if m.ref.label[:1].isupper()
+                 and not m.ref.rdf_type.endswith("Policy") or m.ref.label.startswith("Project")]
         refs = list({r.iri: r for r in refs}.values())
-        actors = [m for m in sentence_mentions(sent, {"COUNTRY", "ORG"})]
+        actors = [m for m in sentence_mentions(sent, {"COUNTRY", "ORG"})
+                  if not any(s <= m.start < e for s, e in spans)]  # 'FORGE' is the forum, not a party
         text = sent.text
+        successor = SUCCESSOR.search(text)
+        if successor and len(refs) >= 2:
+            new, old = _successor_pair(text, refs)
+            if new and old:
+                out.append(Fact(kind="succeeds", subject=new, object=old, sentence=sent, extractor=NAME,
+                                extra_entities=[r for r in (new, old) if r.iri not in _vocab_iris()]))
         if not refs and last and LISTING.search(text) and len(unique_refs(actors)) >= 2 and \
                 re.search(r"\b(partners?|countries|signatories|members|landen)\b", text, re.I):
             refs = last[-1:]  # 'The partners named include Argentina, ...' continues the agreement named last
             parties = unique_refs(actors)
+        elif not refs and last and JOINING.search(text) and actors:
+            refs = last[-1:]  # 'GM, Boeing and Google have signed up to take part' joins the programme named last
+            parties = unique_refs(actors)
+        elif not refs and last and re.search(r"\b(of them|them|daarvan)\b", text, re.I) and _count(text):
+            refs = last[-1:]  # 'Half of them, seven in total, were struck with ...'
+            parties = last_parties
         else:
             parties = unique_refs([m for m in actors if not _after_with_outside(doc, m)])
         if not refs:
@@ -78,17 +97,23 @@ def agreements(doc: Doc) -> Doc:
         status = "Stalled" if STALLED.search(text) else "Signed" if SIGNED.search(text) else \
             "Planned" if PLANNED.search(text) else "Asserted"
         count = _count(text)
-        role = "chair" if CHAIR.search(text) else None
+        role = "chair" if CHAIR.search(text) else "purchaser" if PURCHASER.search(text) else \
+            "participant" if JOINING.search(text) else None
         for ref in refs:
             for party in parties:
+                if party.iri == ref.iri:
+                    continue
                 out.append(Fact(kind="partyTo", subject=party, object=ref, sentence=sent, extractor=NAME,
-                                modality=status, role=role, count=count if len(parties) == 1 else None,
+                                modality=status, role=role, count=count if len(parties) <= 2 else None,
+                                text=_remainder(text) if count else None,
                                 extra_entities=[ref] if ref.iri not in _vocab_iris() else []))
+        if parties:
+            last_parties = parties
         last = refs
     return doc
 
 
-def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year) -> list[tuple[int, int, Ref]]:
+def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year, last: list[Ref]) -> list[tuple[int, int, Ref]]:
     text = sent.text
     result: list[tuple[int, int, Ref]] = []
     taken: list[tuple[int, int]] = []
@@ -115,6 +140,14 @@ def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year) ->
         if any(s <= m.start() < e for s, e in taken):
             continue
         phrase = m.group(0)
+        before = text[max(0, m.start() - 12): m.start()].lower()
+        if last and GENERIC_NOUN.match(phrase) and re.search(r"\b(such an?|this|that|the|these|deze|dit|dat|het)\s*$", before):
+            result.append((m.start(), m.end(), last[-1]))  # 'such an initiative' is the one named last
+            taken.append((m.start(), m.end()))
+            continue
+        tail = TOPIC_TAIL.match(text[m.end():])
+        if tail and agreement_type(phrase) != "MoU":
+            phrase = phrase + tail.group(0)
         kind = agreement_type(phrase)
         if kind == "MoU":
             label = f"Memorandum of Understanding on {topic(sent)}"
@@ -125,11 +158,34 @@ def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year) ->
                 label = label[:-1] if not label.endswith("ies") else label[:-3] + "y"
             if GENERIC_NOUN.match(label) or label in {"deal", "akkoord", "verdrag"}:
                 label = f"{label} on {topic(sent)}"
+            label = re.sub(r"\s+", " ", label).strip()
         key = f"{label} {year}" if year else label
         ref = Ref(entity_iri("agreement", key), "AGREEMENT", label, str(CRM.Agreement))
         result.append((m.start(), m.end(), ref))
         taken.append((m.start(), m.end()))
     return result
+
+
+TOPIC_TAIL = re.compile(r"\s+(?:on|for|over|voor)\s+(?:the\s+)?(?:security of\s+)?(?:critical|kritieke|strategic)\s+"
+                        r"(?:raw[- ]materials?|minerals?|mineralen|grondstoffen)(?:\s+supply chains?)?", re.I)
+SUCCESSOR = re.compile(r"\b(successor to|succeeds|replaces|replaced|took over from|opvolger van|vervangt|volgt .* op)\b", re.I)
+JOINING = re.compile(r"\b(signed up|take part|taking part|took part|join(?:ed|s)?|participat\w*|doen mee|nemen deel)\b", re.I)
+PURCHASER = re.compile(r"\b(buy|buys|purchas\w+|procure\w*|on .* behalf|kopen|inkopen)\b", re.I)
+
+
+def _successor_pair(text: str, refs: list[Ref]) -> tuple[Ref | None, Ref | None]:
+    """'launch X, the successor to Y' / 'X replaces Y': (X, Y) by position around the cue."""
+    cue = SUCCESSOR.search(text)
+    positions = [(text.find(r.label), r) for r in refs if text.find(r.label) >= 0]
+    before = [r for p, r in sorted(positions, key=lambda x: x[0]) if p < cue.start()]
+    after = [r for p, r in sorted(positions, key=lambda x: x[0]) if p > cue.start()]
+    if "replaced" in cue.group(0).lower() or "took over" in cue.group(0).lower():
+        return (after[0], before[-1]) if before and after else (None, None)
+    return (before[-1], after[0]) if before and after else (None, None)
+
+
+def _remainder(text: str) -> str:
+    return re.sub(r"\s*\[\d+\]", "", text).strip()
 
 
 def _count(text: str) -> int | None:

@@ -17,6 +17,7 @@ ACTOR_PRONOUNS = {"its", "it"}
 DETERMINERS = {"the", "de", "het", "this", "that", "deze", "dit", "die"}
 GROUP_WORDS = {"sides", "partners", "countries", "governments", "allies", "parties", "drie", "twee", "beide",
                "landen", "partijen", "both"}
+PROGRAMME_WORDS = {"reserve", "programme", "program", "scheme", "fund", "facility", "project", "initiative"}
 UNION_WORDS = {"bloc", "union", "unie", "blok"}
 EU_IRI = "https://w3id.org/crmkg/id/org/european-union"
 MAX_SENTENCE_DISTANCE = 3
@@ -39,6 +40,12 @@ def coreference(doc: Doc) -> Doc:
             continue
         word = token.lower_
         prev = doc[token.i - 1].lower_ if token.i else ""
+        if token.is_title and token.pos_ in {"PROPN", ""} or token.is_title and not doc.has_annotation("TAG"):
+            surname = [m for m in named + added if m.start < token.i and m.ref.kind == "PERSON"
+                       and m.ref.label.split()[-1] == token.text and m.end - m.start > 1]
+            if surname:
+                added.append(Mention(token.i, token.i + 1, surname[-1].ref, "coreference"))
+                continue
         if word in PERSON_PRONOUNS:
             people = recent(token.i, {"PERSON"})
             if people:
@@ -57,7 +64,12 @@ def coreference(doc: Doc) -> Doc:
                 ref = eu[0].ref if eu else None
                 if ref:
                     added.append(Mention(token.i - 1, token.i + 1, ref, "coreference"))
-        elif prev in DETERMINERS and word in GROUP_WORDS or (word == "both" and token.dep_ in {"nsubj", "det"}):
+        elif prev in DETERMINERS | {"such"} and word in PROGRAMME_WORDS:
+            programmes = [m for m in named + added if m.start < token.i and m.ref.kind in {"POLICY", "AGREEMENT"}
+                          and m.ref.label[:1].isupper()]
+            if programmes:
+                added.append(Mention(token.i - 1, token.i + 1, programmes[-1].ref, "coreference"))
+        elif prev in DETERMINERS and word in GROUP_WORDS:
             group = _last_group(doc, token.i, named)
             added.extend(Mention(token.i - 1, token.i + 1, m.ref, "coreference") for m in group)
         elif prev in DETERMINERS and (word in {"country", "land"}):

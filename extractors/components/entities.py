@@ -16,6 +16,8 @@ from kg.namespaces import CRM, entity_iri
 
 EVENT_HEADS = {"ministerial", "summit", "conference", "congress", "meeting", "forum", "dialogue", "ministersconferentie",
                "top", "conferentie", "bijeenkomst", "topontmoeting", "week"}
+TITLE_WORDS = {"secretary", "minister", "representative", "commissioner", "chief", "director", "chair", "chairman",
+               "president", "spokesperson", "spokesman", "spokeswoman", "minister-president"}
 MINTED_TYPES = {"PERSON": (CRM.Person, "person"), "ORG": (CRM.Organisation, "org"), "EVENT": (CRM.Event, "event"),
                 "LAW": (CRM.Policy, "policy"), "POLICY": (CRM.Policy, "policy")}
 
@@ -69,6 +71,8 @@ def entity_linker(doc: Doc) -> Doc:
             ref, via = ref_for_vocab(by_name[text.lower()]), "name"
         elif ent.label_ == "PERSON" and text.split()[-1] in people:
             ref, via = people[text.split()[-1]], "coreference"
+        elif ent.label_ == "ORG" and ent.end < len(doc) and doc[ent.end].lower_ in TITLE_WORDS:
+            continue  # 'Treasury Secretary Scott Bessent': a title, not an organisation
         elif ent.label_ in MINTED_TYPES and _nameish(text):
             rdf_type, kind = MINTED_TYPES[ent.label_]
             if ent.label_ == "ORG" and text.split()[-1].lower() in EVENT_HEADS:

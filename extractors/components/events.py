@@ -45,7 +45,7 @@ def events(doc: Doc) -> Doc:
     for sent in content_sentences(doc):
         refs = _event_mentions(sent, year)
         for start, end, ref in refs:
-            tok = sent.char_span(start, end, alignment_mode="expand")
+            tok = doc.char_span(start, end, alignment_mode="expand")
             if tok is not None:
                 found.append(Mention(tok.start, tok.end, ref, "minted"))
         if refs:

@@ -24,7 +24,7 @@ MEASURES = [
     (r"export[- ]licen[cs](e|es|ing)|licen[cs]es|licensing regime|exportvergunning(en)?", "export licensing", "ExportControl"),
     (r"export (controls?|restrictions?|curbs?|quotas?)|curbed (shipments|exports)|exportbeperking(en)?|"
      r"exportcontroles?", "export controls", "ExportControl"),
-    (r"stockpil(e|es|ing)|strategic reserves?|\breserve\b|voorra(a)?d(en)?|strategische reserve", "stockpile", "Stockpile"),
+    (r"stockpil(e|es|ing)|strategic reserves?|voorra(a)?d(en)?|strategische reserve", "stockpile", "Stockpile"),
     (r"offtake agreements?", "offtake agreements", "TradeMeasure"),
     (r"standards-based markets?", "standards-based markets", "TradeMeasure"),
     (r"tariffs?|import duties|invoerheffing(en)?", "tariffs", "TradeMeasure"),

@@ -1,4 +1,5 @@
-"""crm_paragraph_sentences.v1: a line break ends a sentence (headings, numbered paragraphs, list items)."""
+"""crm_paragraph_sentences.v1: a line break ends a sentence (headings, numbered paragraphs, list items), and a
+citation marker such as '[1].' or '[1][3]' stays with the sentence it ends."""
 from __future__ import annotations
 
 from spacy.language import Language
@@ -7,9 +8,16 @@ from spacy.tokens import Doc
 
 @Language.component("crm_paragraph_sentences_v1")
 def paragraph_sentences(doc: Doc) -> Doc:
-    for i, token in enumerate(doc[:-1]):
-        if "\n" in token.text or token.whitespace_ == "" and token.text.endswith("\n"):
-            doc[i + 1].is_sent_start = True
-        elif i > 0 and "\n" in doc[i - 1].whitespace_:
+    inside = False
+    for i, token in enumerate(doc):
+        if i == 0:
+            continue
+        prev = doc[i - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_:
             token.is_sent_start = True
+            inside = token.text.startswith("[")
+            continue
+        if token.text.startswith("[") or inside or (prev.text.endswith("]") and token.text in {".", "!", "?", ";"}):
+            token.is_sent_start = False
+            inside = token.text.startswith("[") and not token.text.endswith("]") or inside and not token.text.endswith("]")
     return doc

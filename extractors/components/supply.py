@@ -29,6 +29,8 @@ for words, value in [
         TRIGGERS[word] = value
 DOMINANCE = set("dominate dominates dominated dominant dominance control controls grip top leading largest biggest "
                 "domineert dominant dominanter dominantie grootste beheerst".split())
+MEASURE_WORDS = set("ban banned bans licence licences license licenses licensing control controls restrict restricted "
+                    "restriction restrictions curb curbed curbs quota quotas verbod verbood vergunning".split())
 SOURCE_PREPOSITIONS = {"from", "in", "by", "uit", "door", "van"}
 CUSTOMER_MARKERS = {"'s", "’s", "to", "aan", "for"}
 IMPORT_WORDS = {"imports", "import", "importeert", "invoert", "buys", "obtains", "gets"}
@@ -44,6 +46,8 @@ def supply_relations(doc: Doc) -> Doc:
             dominance = [t for t in clause if t.lower_ in DOMINANCE or token_lemma(t) in DOMINANCE]
             if not triggers and not dominance:
                 continue
+            if any(t.lower_ in MEASURE_WORDS or token_lemma(t) in MEASURE_WORDS for t in clause):
+                continue  # 'banned exports of gallium' is a policy, not a supply fact
             materials = clause_mentions(clause, {"MATERIAL"}) or _orphans(sent_materials, clause)
             if not materials:
                 continue

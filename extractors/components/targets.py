@@ -17,6 +17,7 @@ TARGET_WORDS = re.compile(r"\b(targets?|benchmarks?|goals?|objectives?|aims?|sho
                           r"moet|moeten)\b", re.I)
 TARGET_YEAR = re.compile(r"\b(by|in|for|tegen|voor|uiterlijk)\s+(20[2-5]\d)\b|\b(20[2-5]\d)\s+(targets?|objectives?|goals?|"
                          r"benchmarks?|doelen)\b", re.I)
+VALUE_WORDS = re.compile(r"\b(at least|no more than|at most|minstens|ten minste|maximaal|hoogstens)\b", re.I)
 STAGES = [("Recycling", r"recycl|hergebruik"), ("Processing", r"process|verwerk|raffin|refin"),
           ("Mining", r"extract|mining|mined|gedolven|delv|winning|mijnbouw"),
           ("Import", r"single third country|one country|één land|import|invoer")]
@@ -25,19 +26,27 @@ STAGES = [("Recycling", r"recycl|hergebruik"), ("Processing", r"process|verwerk|
 @Language.component(factory_name(NAME))
 def targets(doc: Doc) -> Doc:
     out = facts(doc)
-    for sent in content_sentences(doc):
+    inherited: tuple[int, int] | None = None  # (year, sentence number) of the last target year seen
+    for number, sent in enumerate(content_sentences(doc)):
         text = sent.text
-        year = TARGET_YEAR.search(text)
-        if not year or not TARGET_WORDS.search(text):
-            continue
+        year_match = TARGET_YEAR.search(text)
         shares = find_shares(text)
+        if year_match:
+            year = int(year_match.group(2) or year_match.group(3))
+            inherited = (year, number)
+        elif inherited and number - inherited[1] <= 4 and shares and VALUE_WORDS.search(text):
+            year = inherited[0]  # 'No more than 65% ... should come from a single third country' under a 2030 heading
+        else:
+            continue
+        if not TARGET_WORDS.search(text):
+            continue
         subject = _setter(doc, sent)
         if subject is None:
             continue
         stage = next((name for name, pattern in STAGES if re.search(pattern, text, re.I)), None)
         value = shares[0][1] if len(shares) == 1 else None
         out.append(Fact(kind="target", subject=subject, sentence=sent, extractor=NAME, share=value,
-                        year=int(year.group(2) or year.group(3)), stage=stage,
+                        year=year, stage=stage,
                         text=re.sub(r"\s+", " ", CITATION.sub("", text)).strip()))
     return doc
 
