@@ -21,6 +21,7 @@ SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf"}
 DOCUMENT_TYPES = {"news", "audit-report", "press-release", "other"}
 SOURCES_HEADING = re.compile(r"^#{1,6}\s*(sources|references|bronnen|noten|notes and sources)\s*$", re.I | re.M)
 SOURCE_ENTRY = re.compile(r"^\s*\[(\d{1,3})\]\s*(.+?)\s*$", re.M)
+URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$", re.I)  # an absolute http(s) IRI: it names the document graph
 
 
 @dataclass
@@ -85,7 +86,7 @@ def parse_document(raw: bytes, name: str, suffix: str) -> SourceDocument:
         raise DocumentError(f"{name}: front matter 'type: {doc_type}' is not one of {sorted(DOCUMENT_TYPES)}", path=name)
     return SourceDocument(
         path=name, text=body, title=title, date=_date(meta.get("date"), name),
-        publisher=_opt(meta.get("publisher")), url=_opt(meta.get("url")), doc_type=doc_type,
+        publisher=_opt(meta.get("publisher")), url=_url(meta.get("url"), name), doc_type=doc_type,
         language=_opt(meta.get("language")), sources=sources,
         content_hash=hashlib.sha256(raw).hexdigest(),
     )
@@ -93,6 +94,13 @@ def parse_document(raw: bytes, name: str, suffix: str) -> SourceDocument:
 
 def _opt(value: object) -> str | None:
     return str(value).strip() or None if value is not None else None
+
+
+def _url(value: object, name: str) -> str | None:
+    url = _opt(value)
+    if url is not None and not URL.match(url):
+        raise DocumentError(f"{name}: front matter 'url: {url}' is not an absolute http(s) URL", path=name)
+    return url
 
 
 def _first_line(text: str) -> str:
@@ -151,6 +159,8 @@ def _html_text(text: str, name: str) -> tuple[dict, str]:
         meta = {"title": meta_obj.title, "date": meta_obj.date, "publisher": meta_obj.sitename, "url": meta_obj.url}
     if not body.strip():
         raise DocumentError(f"{name}: the HTML has no article text (only scripts, styles or navigation)", path=name)
+    if meta.get("url") and not URL.match(meta["url"]):
+        del meta["url"]  # a relative or malformed canonical link in the page is not worth rejecting the page for
     return {k: v for k, v in meta.items() if v}, body
 
 

@@ -144,7 +144,27 @@ class Asker:
                         found.append({"mention": name.strip(), "iri": iri, "label": label, "kind": kind, "at": start})
                     break
                 start = text.find(name, start + 1)
+        found += self._fuzzy_programmes(text, {f["iri"] for f in found})
         return sorted(found, key=lambda f: f["at"])
+
+    def _fuzzy_programmes(self, text: str, known: set[str]) -> list[dict]:
+        """Agreements and measures named loosely ('a plurilateral initiative on critical minerals'): most of the
+        label's words in the question, at least two of them distinctive."""
+        words = content_words(text)
+        best: list[tuple[float, dict]] = []
+        for name, iri, kind, label in self.names():
+            if kind not in {"AGREEMENT", "POLICY"} or iri in known:
+                continue
+            wanted = content_words(name) - GENERIC_WORDS
+            if len(wanted) < 2:
+                continue
+            share = len(wanted & words) / len(wanted)
+            if share >= 0.75:
+                best.append((share, {"mention": label, "iri": iri, "label": label, "kind": kind, "at": 10_000}))
+        if not best:
+            return []
+        top = max(s for s, _ in best)
+        return list({f["iri"]: f for s, f in best if s == top}.values())
 
     # -- parsing --------------------------------------------------------------------------------------------------
     def parse(self, question: str) -> Parsed:
@@ -274,6 +294,9 @@ class Asker:
                 about = {e["iri"] for e in parsed.entities}
                 if not about & {d.get("subject"), d.get("object"), d.get("material")}:
                     continue
+            if parsed.intent in {"dependencies", "parties_of_agreement", "suppliers_of_material"} and \
+                    row.get("answer") in {e["iri"] for e in parsed.entities if not e.get("cited")}:
+                continue  # the actor asked about is not its own answer
             kept.append(row)
         kept = self._prefer(parsed, kept, details, by_kind)
         return self._answer_type(parsed, kept)
@@ -283,12 +306,21 @@ class Asker:
         if parsed.intent == "targets":
             valued = [r for r in rows if details.get(r["st"], {}).get("share") is not None]
             return valued or rows
+        if parsed.intent == "attendees":
+            groups = by_kind.get("COUNTRY", []) + by_kind.get("ORG", [])
+            members = [r for r in rows if groups and self._member_of(r["answer"], groups)]
+            if members and not re.search(r"represent|namens|vertegenwoordig", parsed.question, re.I):
+                return members  # 'members of the U.S. administration'
         if parsed.intent == "materials_of_actor":
             programmes = set(by_kind.get("POLICY", []) + by_kind.get("AGREEMENT", []))
             linked = [r for r in rows if details.get(r["st"], {}).get("object") in programmes
                       or details.get(r["st"], {}).get("subject") in programmes]
             return linked or rows
         return rows
+
+    def _member_of(self, person: str, groups: list[str]) -> bool:
+        rows = self.store.select("SELECT ?g WHERE { ?p org:memberOf/org:subOrganizationOf* ?g }", p=person)
+        return bool({r["g"] for r in rows} & set(groups))
 
     def _narrower(self, material: str, groups: list[str]) -> bool:
         """True when `material` is one of `groups` or narrower; a group asked for by name ('which rare earth
@@ -440,7 +472,7 @@ class Asker:
         best = max(scores)
         if best == 0:
             return answers
-        return [a for a, s in zip(answers, scores) if s >= max(1, best - 1)]
+        return [a for a, s in zip(answers, scores) if s >= max(1, best / 2)]
 
     def _sources(self, parsed: Parsed) -> list[dict]:
         """The cited sources of the sentences that best match the claim in the question."""
@@ -470,8 +502,7 @@ class Asker:
                 continue
             evidence = self._evidence_of(ev)
             for src, label in by_ev[ev]["sources"].items():
-                publisher = re.split(r"\s+[—–-]\s+|\s*[(:]", label, maxsplit=1)[0].strip()
-                item = answers.setdefault(src, {"label": publisher or label, "iri": src, "same_as": [],
+                item = answers.setdefault(src, {"label": cited_work(label), "iri": src, "same_as": [],
                                                 "detail": {"source": label, "claim": by_ev[ev]["sentence"]},
                                                 "evidence": []})
                 item["evidence"].extend(evidence)
@@ -490,6 +521,7 @@ class Asker:
                 for r in rows[:1]]
 
 
+GENERIC_WORDS = {"critical", "mineral", "raw", "material", "agreement", "initiative", "partnership", "framework"}
 INTENT_WORDS = content_words(" ".join(re.sub(r"\\b|[()?|\\.*+\[\]]", " ", cue) for _, cue in CUES)) | content_words(
     "which what who country countries material materials mentioned according described named also example examples "
     "welke wie land landen grondstoffen genoemd volgens")
@@ -509,6 +541,22 @@ def template_header(intent: str) -> dict[str, str]:
         if m:
             meta[m.group(1).strip()] = m.group(2).strip()
     return meta
+
+
+def cited_work(entry: str) -> str:
+    """The title of the work a source-list entry names.
+
+    >>> cited_work('European Court of Auditors — press release "EU risks running short" (2 February 2026)')
+    'EU risks running short'
+    >>> cited_work('U.S. Geological Survey — Mineral Commodity Summaries (2024 and 2025 editions)')
+    'Mineral Commodity Summaries'
+    """
+    quoted = re.search(r"[\"“]([^\"”]{4,})[\"”]", entry)
+    if quoted:
+        return quoted.group(1).strip()
+    parts = re.split(r"\s+[—–]\s+|\s+-\s+", entry, maxsplit=1)
+    title = parts[1] if len(parts) > 1 else parts[0]
+    return re.sub(r"\s*\([^)]*\)\s*$", "", title).strip() or entry
 
 
 def ask(store: OxigraphStore, question: str) -> dict:

@@ -4,7 +4,9 @@ Recomputed after every ingest into its own named graph, so it always reflects th
 - shares: two statements of the same actor, relation, material and stage whose shares differ by more than
   SHARE_TOLERANCE points ("DRC mined 74% of cobalt" vs "76%");
 - counts: two counts of the same event or agreement that differ ("54 countries" vs "55 partners");
-- parties: the same agreement given different party sets by different documents (EU-US vs EU-US-Japan)."""
+- parties: the same agreement given different party sets by different documents (EU-US vs EU-US-Japan);
+- official-figure: a share reported in a document more than OFFICIAL_TOLERANCE points from the official figure
+  imported from a table (kg/tables.py) for the same country, material, compatible stage and year."""
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
@@ -24,7 +26,32 @@ SELECT DISTINCT ?a ?b ?va ?vb WHERE {
   FILTER (STR(?a) < STR(?b) && ABS(?va - ?vb) > %s)
   FILTER (COALESCE(?sa, crm:none) = COALESCE(?sb, crm:none) && COALESCE(?oa, crm:none) = COALESCE(?ob, crm:none))
   FILTER (!BOUND(?ya) || !BOUND(?yb) || ?ya = ?yb)
+  # a reported claim against an official figure is OFFICIAL's business (its own tolerance)
+  FILTER (EXISTS { ?a crm:sourceKind crm:OfficialFigure } = EXISTS { ?b crm:sourceKind crm:OfficialFigure })
 }""" % SHARE_TOLERANCE
+
+# A share reported in a document that differs from the official figure (an imported table, kg/tables.py) for the
+# same country, material and a compatible stage by more than OFFICIAL_TOLERANCE points: the same year, or the
+# official figure's latest year when the document gives none. Mine production and production are compatible.
+OFFICIAL_TOLERANCE = 5.0
+OFFICIAL = """
+SELECT DISTINCT ?a ?b ?va ?vb ?ya ?yb WHERE {
+  ?b crm:sourceKind crm:OfficialFigure ; crm:relation crm:produces ; crm:subject ?s ; crm:material ?m ;
+     crm:share ?vb ; crm:year ?yb ; crm:polarity true .
+  OPTIONAL { ?b crm:stage ?sb }
+  ?a crm:relation ?rel ; crm:subject ?s ; crm:material ?m ; crm:share ?va ; crm:polarity true ; crm:modality ?mod .
+  VALUES ?rel { crm:produces crm:shareOf }
+  FILTER (?mod IN (crm:Asserted, crm:Reported))
+  FILTER NOT EXISTS { ?a crm:sourceKind crm:OfficialFigure }
+  OPTIONAL { ?a crm:stage ?sa }
+  FILTER (!BOUND(?sa) || !BOUND(?sb) || ?sa = ?sb
+          || (?sa IN (crm:Mining, crm:Production) && ?sb IN (crm:Mining, crm:Production)))
+  OPTIONAL { ?a crm:year ?ya }
+  { SELECT ?s ?m (MAX(STR(?y)) AS ?latest) WHERE {
+      ?o crm:sourceKind crm:OfficialFigure ; crm:subject ?s ; crm:material ?m ; crm:year ?y } GROUP BY ?s ?m }
+  FILTER (IF(BOUND(?ya), STR(?ya) = STR(?yb), STR(?yb) = ?latest))
+  FILTER (ABS(?va - ?vb) > %s)
+}""" % OFFICIAL_TOLERANCE
 
 COUNTS = """
 SELECT DISTINCT ?a ?b ?va ?vb WHERE {
@@ -47,6 +74,10 @@ def refresh_contradictions(store) -> int:
         for row in store.select(query):
             _add(graph, [row["a"], row["b"]], aspect, f"{aspect} {row['va']} vs {row['vb']}")
             found += 1
+    for row in store.select(OFFICIAL):
+        _add(graph, [row["a"], row["b"]], "official-figure",
+             f"reported share {row['va']}% ({row['ya'] or 'no year'}) vs official figure {row['vb']}% ({row['yb']})")
+        found += 1
     by_agreement: dict[str, dict[str, str]] = {}
     for row in store.select(PARTIES, union=False) if False else store.select(PARTIES):
         by_agreement.setdefault(row["agreement"], {})[row["doc"]] = row["parties"]

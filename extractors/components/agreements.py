@@ -82,7 +82,7 @@ def agreements(doc: Doc) -> Doc:
                                 extra_entities=[r for r in (new, old) if r.iri not in _vocab_iris()]))
         if not refs and last and LISTING.search(text) and len(unique_refs(actors)) >= 2 and \
                 re.search(r"\b(partners?|countries|signatories|members|landen)\b", text, re.I):
-            refs = last[-1:]  # 'The partners named include Argentina, ...' continues the agreement named last
+            refs = last  # 'The partners named include Argentina, ...' continues the agreements named last
             parties = unique_refs(actors)
         elif not refs and last and JOINING.search(text) and actors:
             refs = last[-1:]  # 'GM, Boeing and Google have signed up to take part' joins the programme named last
@@ -146,16 +146,17 @@ def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year, la
             taken.append((m.start(), m.end()))
             continue
         tail = TOPIC_TAIL.match(text[m.end():])
-        if tail and agreement_type(phrase) != "MoU":
-            phrase = phrase + tail.group(0)
         kind = agreement_type(phrase)
-        if kind == "MoU":
+        if kind == "MoU" and re.match(r"memoranda|mous", phrase, re.I):
+            label = f"memoranda of understanding on {topic(sent)}"  # several bilateral MoUs, not one
+        elif kind == "MoU":
             label = f"Memorandum of Understanding on {topic(sent)}"
         else:
             words = [w for w in re.split(r"\s+", phrase.lower()) if w]
-            label = " ".join(words)
-            if label.endswith("s") and not label.endswith("ss"):
-                label = label[:-1] if not label.endswith("ies") else label[:-3] + "y"
+            head = words[-1]
+            if head.endswith("s") and not head.endswith("ss"):
+                words[-1] = head[:-1] if not head.endswith("ies") else head[:-3] + "y"
+            label = " ".join(words) + (tail.group(0) if tail else "")
             if GENERIC_NOUN.match(label) or label in {"deal", "akkoord", "verdrag"}:
                 label = f"{label} on {topic(sent)}"
             label = re.sub(r"\s+", " ", label).strip()

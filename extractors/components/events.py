@@ -22,7 +22,7 @@ EVENT_EN = re.compile(r"\b((?:(?:20\d\d|inaugural|first)\s+)?(?:[A-Z][\w-]*\s+){
                       r"Congress|Dialogue|Week))\b")
 TOPICS_NL = {"kritieke mineralen": "Critical Minerals", "kritieke grondstoffen": "Critical Raw Materials"}
 ATTEND = re.compile(r"\b(attend(?:ed|s)?|host(?:ed|s)?|join(?:ed|s)?|took part|take part|participat\w*|represent\w*|"
-                    r"sent delegations|convened|spoke|chaired|nam deel|namen deel|deelnemers|organiseerde|organiseert|"
+                    r"sent delegations|convened|spoke|chaired|nam(?:en)?\b.{0,60}\bdeel|deelnemers|organiseerde|organiseert|"
                     r"gastheer|vertegenwoordig\w*|aanwezig)\b", re.I)
 HOST = re.compile(r"\b(host(?:ed|s)?|organiseerde|organiseert|gastheer|convened by)\b", re.I)
 REPRESENT = re.compile(r"\b(represent\w*|namens|on behalf of|vertegenwoordig\w*)\b", re.I)

@@ -72,17 +72,44 @@ def policies(doc: Doc) -> Doc:
             materials = unique_refs(clause_mentions(clause, {"MATERIAL"}))
             if not materials and BOTH_METALS.search(text):
                 materials = previous_materials
+            if not materials:
+                materials = sent_materials  # 'Gallium and cobalt are among the minerals Project Vault will stockpile'
+            date = policy_date(sent.text)
+            target = _target(doc, clause, subject)
             listed = _listed_with(text, found)
             for start, end, label, kind in found + listed:
-                policy = Ref(entity_iri("policy", f"{subject.label} {label}"), "POLICY", label, str(CRM.Policy))
+                name = policy_label(label, kind, materials, target)
+                policy = Ref(entity_iri("policy", f"{subject.label} {name} {date or ''}"), "POLICY", name, str(CRM.Policy))
                 for material in materials or [None]:
                     out.append(Fact(kind="policy", subject=subject, object=policy, material=material, sentence=sent,
-                                    extractor=NAME, date=policy_date(sent.text), text=label,
+                                    extractor=NAME, date=date, text=label,
                                     polarity=not is_negated(clause), modality=modality_of(clause),
                                     extra_entities=[policy], role=kind))
         if sent_materials:
             previous_materials = sent_materials
     return doc
+
+
+def policy_label(measure: str, kind: str, materials: list[Ref], target: Ref | None) -> str:
+    """A measure named by what it covers: 'gallium and germanium export licensing',
+    'export ban on gallium, germanium and antimony to the United States'."""
+    if not materials or len(materials) > 3 or kind not in {"ExportControl", "ExportBan"}:
+        return measure
+    names = [m.label for m in materials]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if kind == "ExportBan":
+        return f"{measure} on {listed}" + (f" to the {target.label}" if target and target.label.startswith("United")
+                                           else f" to {target.label}" if target else "")
+    return f"{listed} {measure}"
+
+
+def _target(doc: Doc, clause, subject: Ref) -> Ref | None:
+    """The country a measure is aimed at: 'banned exports ... to the United States'."""
+    for m in clause_mentions(clause, {"COUNTRY"}):
+        if m.ref.iri != subject.iri and m.start > 0 and doc[m.start - 1].lower_ in {"to", "the", "naar"} and \
+                any(t.lower_ in {"to", "naar"} for t in doc[max(0, m.start - 2): m.start]):
+            return m.ref
+    return None
 
 
 def _listed_with(text: str, found: list) -> list:
