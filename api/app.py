@@ -10,12 +10,14 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
+from api.linked import router as linked_router
 from kg.ask import Asker
 from kg.errors import CrmkgError, QueryError
 from kg.store import open_store, store_location
 
 app = FastAPI(title="crmkg", version="0.1.0",
               description="A knowledge graph of critical raw materials: questions, SPARQL and provenance.")
+app.include_router(linked_router)
 
 RESULT_TYPES = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                 "application/sparql-results+xml": ox.QueryResultsFormat.XML,

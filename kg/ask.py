@@ -75,6 +75,14 @@ def norm(text: str) -> str:
     return " " + re.sub(r"[^a-z0-9%]+", " ", text).strip() + " "
 
 
+def stem(word: str) -> str:
+    """A light stem for matching a question's words to evidence: trading/traders -> trad, purchasing/purchaser -> purchas."""
+    for suffix in ("ing", "ers", "er", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
 def content_words(text: str) -> set[str]:
     return {w.rstrip("s") if len(w) > 4 else w for w in norm(text).split()
             if w not in STOP and (len(w) > 2 or w.isdigit())}
@@ -123,7 +131,7 @@ class Asker:
         if cited:
             source = norm(cited.group(3))
             for f in found:
-                if f["mention"] in source:
+                if f" {f['mention']} " in source:
                     f["cited"] = True
             found.sort(key=lambda f: f.get("cited", False))
         return found
@@ -159,7 +167,7 @@ class Asker:
             if len(wanted) < 2:
                 continue
             share = len(wanted & words) / len(wanted)
-            if share >= 0.75:
+            if share >= 0.6 and len(wanted & words) >= 2:
                 best.append((share, {"mention": label, "iri": iri, "label": label, "kind": kind, "at": 10_000}))
         if not best:
             return []
@@ -223,8 +231,8 @@ class Asker:
         by_kind: dict[str, list[str]] = {}
         for e in parsed.entities:
             by_kind.setdefault(e["kind"], []).append(e["iri"])
-        actors = by_kind.get("COUNTRY", []) + by_kind.get("ORG", [])
-        programmes = by_kind.get("POLICY", []) + by_kind.get("AGREEMENT", [])
+        actors = [e["iri"] for e in parsed.entities if e["kind"] in {"COUNTRY", "ORG"}]  # in question order
+        programmes = [e["iri"] for e in parsed.entities if e["kind"] in {"POLICY", "AGREEMENT"}]
         intent = parsed.intent
         bindings: dict = {}
         if intent == "suppliers_of_material":
@@ -311,6 +319,9 @@ class Asker:
             members = [r for r in rows if groups and self._member_of(r["answer"], groups)]
             if members and not re.search(r"represent|namens|vertegenwoordig", parsed.question, re.I):
                 return members  # 'members of the U.S. administration'
+        if parsed.intent == "materials_of_actor" and by_kind.get("MATERIAL"):
+            leaves = [r for r in rows if not self.store.select("SELECT ?x WHERE { ?x skos:broader ?m }", m=r["answer"])]
+            rows = leaves or rows  # 'which rare earth elements': the elements, not the groups they belong to
         if parsed.intent == "materials_of_actor":
             programmes = set(by_kind.get("POLICY", []) + by_kind.get("AGREEMENT", []))
             linked = [r for r in rows if details.get(r["st"], {}).get("object") in programmes
@@ -462,13 +473,13 @@ class Asker:
         mention_words = set()
         for e in parsed.entities:
             mention_words |= content_words(e["mention"]) | content_words(e["label"])
-        focus = content_words(parsed.question) - mention_words - INTENT_WORDS
+        focus = {stem(w) for w in content_words(parsed.question) - mention_words - INTENT_WORDS}
         if not focus:
             return answers
         scores = []
         for a in answers:
-            text = " ".join([a["label"], *(e["sentence"] for e in a["evidence"])])
-            scores.append(len(focus & content_words(text)))
+            text = " ".join([a["label"], str(a["detail"].get("role", "")), *(e["sentence"] for e in a["evidence"])])
+            scores.append(len(focus & {stem(w) for w in content_words(text)}))
         best = max(scores)
         if best == 0:
             return answers
@@ -544,19 +555,18 @@ def template_header(intent: str) -> dict[str, str]:
 
 
 def cited_work(entry: str) -> str:
-    """The title of the work a source-list entry names.
+    """Who or what a source-list entry cites: the quoted title of a specific document, else its publisher.
 
     >>> cited_work('European Court of Auditors — press release "EU risks running short" (2 February 2026)')
     'EU risks running short'
     >>> cited_work('U.S. Geological Survey — Mineral Commodity Summaries (2024 and 2025 editions)')
-    'Mineral Commodity Summaries'
+    'U.S. Geological Survey'
     """
     quoted = re.search(r"[\"“]([^\"”]{4,})[\"”]", entry)
     if quoted:
         return quoted.group(1).strip()
-    parts = re.split(r"\s+[—–]\s+|\s+-\s+", entry, maxsplit=1)
-    title = parts[1] if len(parts) > 1 else parts[0]
-    return re.sub(r"\s*\([^)]*\)\s*$", "", title).strip() or entry
+    publisher = re.split(r"\s+[—–]\s+|\s+-\s+", entry, maxsplit=1)[0]
+    return re.sub(r"\s*\([^)]*\)\s*$", "", publisher).strip() or entry
 
 
 def ask(store: OxigraphStore, question: str) -> dict:

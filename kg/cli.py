@@ -122,9 +122,11 @@ def export(store: Optional[str] = StoreOpt,
     if format == "jsonld":
         from rdflib import Dataset
 
+        from kg.void import to_jsonld
+
         ds = Dataset()
         ds.parse(data=_dump(db, ox.RdfFormat.N_QUADS), format="nquads")
-        sys.stdout.write(ds.serialize(format="json-ld"))
+        sys.stdout.write(to_jsonld(ds))  # compacted with ontology/context.jsonld (served at /context.jsonld)
         return
     fmt = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "ttl": ox.RdfFormat.TRIG}.get(format)
     if fmt is None:
@@ -165,6 +167,43 @@ def _dump(db, fmt) -> str:
     buffer = io.BytesIO()
     db.dump(buffer, fmt)
     return buffer.getvalue().decode()
+
+
+@app.command("import-table")
+def import_table(table: str = typer.Argument(..., help="a CSV file"),
+                 mapping: str = typer.Option(..., "--mapping", help="its mapping file (mappings/*.yaml)"),
+                 store: Optional[str] = StoreOpt,
+                 json_out: bool = typer.Option(False, "--json", help="print the summary as JSON")) -> None:
+    """Import a table as official-figure statements through a declarative mapping (SHACL-checked, idempotent)."""
+    from kg.tables import import_table as run_import
+
+    try:
+        report = run_import(table, mapping, open_store(store))
+    except CrmkgError as exc:
+        _fail(exc)
+    if json_out:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        skipped = ", ".join(f"{reason}: {n}" for reason, n in report.skipped.items()) or "none"
+        print(f"{report.table}: {report.status}; rows: {report.rows}, statements: {report.statements}, "
+              f"skipped: {sum(report.skipped.values())} ({skipped}); graph <{report.graph}>")
+        if report.contradictions is not None:
+            print(f"contradictions in the store now: {report.contradictions}")
+        for line in report.warnings[:20] + [f"rejected: {r}" for r in report.rejected[:20]]:
+            print(f"  - {line}")
+    if report.status == "rejected":
+        raise typer.Exit(1)
+
+
+@app.command()
+def void(store: Optional[str] = StoreOpt,
+         base_url: str = typer.Option("http://127.0.0.1:8000/", "--base-url", help="where the API is served"),
+         format: str = typer.Option("ttl", "--format", help="ttl|jsonld")) -> None:
+    """Print the VoID + DCAT description of the store (also served at /.well-known/void)."""
+    from kg.void import to_jsonld, void_graph
+
+    graph = void_graph(open_store(store, read_only=True), base_url)
+    sys.stdout.write(to_jsonld(graph) if format == "jsonld" else graph.serialize(format="turtle"))
 
 
 @app.command()

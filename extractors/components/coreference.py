@@ -40,7 +40,7 @@ def coreference(doc: Doc) -> Doc:
             continue
         word = token.lower_
         prev = doc[token.i - 1].lower_ if token.i else ""
-        if token.is_title and token.pos_ in {"PROPN", ""} or token.is_title and not doc.has_annotation("TAG"):
+        if token.is_title:
             surname = [m for m in named + added if m.start < token.i and m.ref.kind == "PERSON"
                        and m.ref.label.split()[-1] == token.text and m.end - m.start > 1]
             if surname:

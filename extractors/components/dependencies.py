@@ -27,7 +27,8 @@ def dependencies(doc: Doc) -> Doc:
             trigger = words[0]
             kind = "importsFrom" if trigger.lower_ in IMPORT or trigger.lemma_.lower() in IMPORT else "dependsOn"
             actors = clause_mentions(clause, {"COUNTRY", "ORG"})
-            suppliers = unique_refs([m for m in actors if m.start > trigger.i and m.via != "coreference"])
+            suppliers = unique_refs([m for m in actors if m.start > trigger.i and m.via != "coreference"
+                                     and not doc[max(0, m.start - 2): m.start].text.lower().replace(" ", "").endswith("non-")])
             dependents = [m for m in actors if m.start < trigger.i]
             dependent = dependents[0].ref if dependents else focal_actor(doc, {r.iri for r in suppliers})
             suppliers = [s for s in suppliers if dependent is None or s.iri != dependent.iri]

@@ -69,7 +69,7 @@ def entity_linker(doc: Doc) -> Doc:
             via = {"METONYM": "metonym", "DEMONYM": "demonym"}.get(ent.label_, "name")
         elif text.lower() in by_name:
             ref, via = ref_for_vocab(by_name[text.lower()]), "name"
-        elif ent.label_ == "PERSON" and text.split()[-1] in people:
+        elif text.split() and text.split()[-1] in people and len(text.split()) == 1 or ent.label_ == "PERSON" and text.split()[-1] in people:
             ref, via = people[text.split()[-1]], "coreference"
         elif ent.label_ == "ORG" and ent.end < len(doc) and doc[ent.end].lower_ in TITLE_WORDS:
             continue  # 'Treasury Secretary Scott Bessent': a title, not an organisation
@@ -81,7 +81,7 @@ def entity_linker(doc: Doc) -> Doc:
             ref, via = Ref(entity_iri(kind, text), label, text, str(rdf_type)), "minted"
         else:
             continue
-        if ref.kind == "PERSON":
+        if ref.kind == "PERSON" and len(ref.label.split()) > 1:
             people[ref.label.split()[-1]] = ref
         found.append(Mention(ent.start, ent.end, ref, via))
     return doc
