@@ -17,6 +17,7 @@ from api.negotiation import GRAPHS, choose, split_suffix
 from api.pages import read_store, render
 from api.writing import require_token, write
 from extractors.extract import collect_paths, read_all
+from extractors.readers import SUPPORTED_SUFFIXES
 from kg.ask import Asker
 from kg.ingest import ingest
 from kg.errors import DocumentError, ValidationFailed
@@ -31,7 +32,7 @@ PAGE_DOC = {200: {"description": "HTML, JSON, or RDF (Turtle, JSON-LD, N-Triples
                   "content": {m: {} for m in ["text/html", "application/json", *RDF_ONLY_TRIPLES]}},
             404: {"description": "unknown"}}
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$")
-UPLOAD_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf"}
+UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES
 MAX_UPLOAD = 10 * 1024 * 1024
 
 

@@ -125,7 +125,7 @@ def resolve(spec: Any, row: dict[str, str]) -> str | None:
     if not isinstance(spec, dict):
         return render(spec, row)
     raw = render(spec.get("value"), row)
-    table = spec.get("map") or {}
+    table = {str(k): v for k, v in (spec.get("map") or {}).items()}  # YAML reads 810520: as a number
     if raw is not None and raw in table:
         return str(table[raw])
     if "default" in spec:

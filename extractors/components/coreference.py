@@ -32,8 +32,8 @@ def coreference(doc: Doc) -> Doc:
     sent_index = {t.i: n for n, s in enumerate(doc.sents) for t in s}
 
     def recent(before: int, kinds: set[str]) -> list[Mention]:
-        return [m for m in named + added if m.start < before and m.ref.kind in kinds
-                and sent_index[before] - sent_index[m.start] <= MAX_SENTENCE_DISTANCE]
+        return sorted((m for m in named + added if m.start < before and m.ref.kind in kinds
+                       and sent_index[before] - sent_index[m.start] <= MAX_SENTENCE_DISTANCE), key=lambda m: m.start)
 
     for token in doc:
         if token.i in covered:
@@ -50,7 +50,8 @@ def coreference(doc: Doc) -> Doc:
             people = recent(token.i, {"PERSON"})
             if people:
                 added.append(Mention(token.i, token.i + 1, people[-1].ref, "coreference"))
-        elif word in ACTOR_PRONOUNS and (word == "its" or token.dep_ in {"nsubj", "nsubjpass"}):
+        elif word in ACTOR_PRONOUNS and (word == "its" or token.dep_ in {"nsubj", "nsubjpass"} or
+                                         token.i + 1 < len(doc) and doc[token.i + 1].pos_ in {"VERB", "AUX"}):
             actors = recent(token.i, {"COUNTRY", "ORG"})
             same_sentence = [m for m in actors if sent_index[m.start] == sent_index[token.i]]
             possessors = [m for m in same_sentence if m.end < len(doc) and doc[m.end].text in {"'s", "’s"}]

@@ -130,7 +130,9 @@ def _listed_with(text: str, found: list) -> list:
 
 def _subject(doc: Doc, clause) -> Ref | None:
     """The actor (or named programme) taking the measure: the clause subject, else the first actor or programme."""
-    cands = clause_mentions(clause, {"COUNTRY", "ORG", "POLICY", "AGREEMENT"})
+    cands = [m for m in clause_mentions(clause, {"COUNTRY", "ORG", "POLICY", "AGREEMENT"})
+             if not (m.start > 0 and doc[m.start - 1].lower_ in {"to", "naar"} or
+                     m.start > 1 and doc[m.start - 2].lower_ in {"to", "naar"} and doc[m.start - 1].lower_ == "the")]
     cands = [m for m in cands if not (m.ref.kind == "POLICY" and m.ref.rdf_type.endswith("Policy") and m.via == "minted" and False)]
     if doc.has_annotation("DEP"):
         subj = [m for m in cands if doc[m.start].dep_ in {"nsubj", "nsubjpass"} or doc[m.end - 1].dep_ in {"nsubj", "nsubjpass"}]
