@@ -231,7 +231,7 @@ class Asker:
         by_kind: dict[str, list[str]] = {}
         for e in parsed.entities:
             by_kind.setdefault(e["kind"], []).append(e["iri"])
-        actors = [e["iri"] for e in parsed.entities if e["kind"] in {"COUNTRY", "ORG"}]  # in question order
+        actors = [e["iri"] for e in parsed.entities if e["kind"] in {"COUNTRY", "ORG"} and not e.get("cited")]
         programmes = [e["iri"] for e in parsed.entities if e["kind"] in {"POLICY", "AGREEMENT"}]
         intent = parsed.intent
         bindings: dict = {}
@@ -239,6 +239,10 @@ class Asker:
             bindings = {"material": by_kind["MATERIAL"][0]}
         elif intent == "materials_of_actor":
             bindings = {"actor": programmes + actors}
+        elif intent == "dependencies" and len(actors) >= 2 and re.search(
+                r"\bfor\W*$|\bwaarvoor\b|\bfor (what|which)\b|\b(which|what|welke) (materials?|minerals?|grondstoffen)\b",
+                parsed.question, re.I):
+            return template("dependency_materials"), {"actor": actors[0], "supplier": actors[1]}
         elif intent in {"agreements_of_actor", "dependencies"} and actors:
             bindings = {"actor": actors[0]}
         elif intent in {"parties_of_agreement", "successor"} and programmes:
@@ -424,14 +428,17 @@ class Asker:
         statements = [r["st"] for r in rows]
         evidence = self._evidence(statements)
         details = self._details(statements)
-        labels = self._labels_of([r["answer"] for r in rows] + [d.get("material") for d in details.values() if d.get("material")]
-                                 + [d.get("object") for d in details.values() if d.get("object")])
+        labels = self._labels_of([r["answer"] for r in rows] + [d.get(k) for d in details.values()
+                                                                 for k in ("material", "object", "subject") if d.get(k)])
         grouped: dict[str, dict] = {}
         for row in rows:
             answer = row["answer"]
             d = details.get(row["st"], {})
-            if answer in details:  # the answer is a statement: a quote, a target, a contradiction
-                label = d.get("text") or d.get("comment") or answer
+            if row.get("comment"):  # a contradiction: what disagrees, about whom and what
+                about = [labels.get(d.get(k), {}).get("labels") for k in ("subject", "material", "object")]
+                label = " — ".join([", ".join(sorted(a)) for a in about if a] + [row["comment"]])
+            elif answer in details:  # the answer is a statement: a quote, a target
+                label = d.get("text") or answer
             elif "/id/agreement/" in answer and answer not in load_entries():
                 label = self._agreement_label(answer, labels)
             else:
@@ -478,7 +485,7 @@ class Asker:
             return answers
         scores = []
         for a in answers:
-            text = " ".join([a["label"], str(a["detail"].get("role", "")), *(e["sentence"] for e in a["evidence"])])
+            text = " ".join([a["label"], " ".join(map(str, a["detail"].values())), *(e["sentence"] for e in a["evidence"])])
             scores.append(len(focus & {stem(w) for w in content_words(text)}))
         best = max(scores)
         if best == 0:

@@ -19,7 +19,7 @@ from kg.namespaces import CRM, entity_iri
 NAME = "crm_agreements.v1"
 
 HEADS = r"(?:Framework|Partnership|Agreement|Memorandum of Understanding|Forum|Alliance|Initiative|Pact|Accord|Treaty|Coalition)"
-NAMED = re.compile(r"\b((?:[A-Z][\w’'-]*\s+){0,6}" + HEADS + r"(?:\s+(?:for|on|of|to|through|and|the|[A-Z][\w’'-]*)){0,14})"
+NAMED = re.compile(r"\b((?:[A-Z][\w’'–-]*\s+){0,6}" + HEADS + r"(?:\s+(?:for|on|of|to|through|and|the|[A-Z][\w’'-]*)){0,14})"
                    r"(?:\s*\(([A-Z]{2,})\))?")
 GENERIC = re.compile(
     r"\b(?P<mou>memorand(?:um|a) of understanding|mous?\b|memorandum van overeenstemming)"
@@ -92,6 +92,8 @@ def agreements(doc: Doc) -> Doc:
             parties = last_parties
         else:
             parties = unique_refs([m for m in actors if not _after_with_outside(doc, m)])
+            if refs and not parties:
+                parties = _recent_group(doc, sent)  # 'A memorandum is expected within thirty days' after 'Brussels, Washington and Tokyo are forging ...'
         if not refs:
             continue
         status = "Stalled" if STALLED.search(text) else "Signed" if SIGNED.search(text) else \
@@ -124,7 +126,9 @@ def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year, la
             continue
         if name.startswith("Memorandum of Understanding"):
             continue  # unnamed MoU with a capital letter: handled as generic below
-        ref = Ref(entity_iri("agreement", name), "AGREEMENT", name, str(CRM.Agreement))
+        longer = [r for r in acronyms.values() if r.label.endswith(" " + name)]
+        ref = longer[0] if longer else Ref(entity_iri("agreement", name), "AGREEMENT", name, str(CRM.Agreement))
+        acronyms.setdefault(f"__name__{name}", ref)  # later short forms ('the Critical Minerals Agreement') find it
         if m.group(2):
             acronyms[m.group(2)] = ref
             if doc._.meta is not None:
@@ -132,6 +136,8 @@ def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year, la
         result.append((m.start(1), m.start(1) + len(name), ref))
         taken.append((m.start(), m.end()))
     for acronym, ref in acronyms.items():
+        if acronym.startswith("__name__"):
+            continue
         for m in re.finditer(r"\b" + re.escape(acronym) + r"\b", text):
             if not any(s <= m.start() < e for s, e in taken):
                 result.append((m.start(), m.end(), ref))
@@ -141,6 +147,8 @@ def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year, la
             continue
         phrase = m.group(0)
         before = text[max(0, m.start() - 12): m.start()].lower()
+        if re.search(r"\b(offtake|supply|purchase|purchasing|loan|afname)\s*$", before):
+            continue  # 'offtake agreements' are a trade measure, not an agreement between states
         if last and GENERIC_NOUN.match(phrase) and re.search(r"\b(such an?|this|that|the|these|deze|dit|dat|het)\s*$", before):
             result.append((m.start(), m.end(), last[-1]))  # 'such an initiative' is the one named last
             taken.append((m.start(), m.end()))
@@ -162,6 +170,9 @@ def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year, la
             label = re.sub(r"\s+", " ", label).strip()
         key = f"{label} {year}" if year else label
         ref = Ref(entity_iri("agreement", key), "AGREEMENT", label, str(CRM.Agreement))
+        surface = re.sub(r"\s+", " ", m.group(0).lower()).strip()
+        if doc._.meta is not None and surface != label.lower():
+            doc._.meta.setdefault("aliases", {}).setdefault(ref.iri, set()).add(surface)
         result.append((m.start(), m.end(), ref))
         taken.append((m.start(), m.end()))
     return result
@@ -183,6 +194,17 @@ def _successor_pair(text: str, refs: list[Ref]) -> tuple[Ref | None, Ref | None]
     if "replaced" in cue.group(0).lower() or "took over" in cue.group(0).lower():
         return (after[0], before[-1]) if before and after else (None, None)
     return (before[-1], after[0]) if before and after else (None, None)
+
+
+def _recent_group(doc: Doc, sent: Span) -> list[Ref]:
+    """The actors (two or more) named together in one of the three sentences before `sent`."""
+    previous = [s for s in doc.sents if s.end <= sent.start][-3:]
+    for earlier in reversed(previous):
+        group = unique_refs([m for m in sentence_mentions(earlier, {"COUNTRY", "ORG"})
+                             if m.via not in {"coreference", "demonym"} and not _after_with_outside(doc, m)])
+        if len(group) >= 2:
+            return group
+    return []
 
 
 def _remainder(text: str) -> str:

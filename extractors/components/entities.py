@@ -64,6 +64,9 @@ def entity_linker(doc: Doc) -> Doc:
     by_name = _name_index()
     for ent in doc.ents:
         text = _clean(ent.text)
+        if ent.label_ == "MATERIAL" and ent[0].is_title and ent.end < len(doc) and doc[ent.end].is_title \
+                and not doc[ent.end].is_sent_start:
+            continue  # 'Cobalt Institute', 'Lithium Americas': part of a name, not the material
         if ent.ent_id_ and ent.ent_id_ in entries:
             ref = ref_for_vocab(ent.ent_id_)
             via = {"METONYM": "metonym", "DEMONYM": "demonym"}.get(ent.label_, "name")

@@ -82,6 +82,10 @@ def _speaker(sent: Span, verb, speakers: list[Mention]) -> Mention | None:
 
 def _content(sent: Span, verb) -> str:
     doc = sent.doc
+    before = doc[sent.start: verb.i].text.strip()
+    quoted = re.match(r"^[\"“„](.+?)[,.]?[\"”]\s*,?$", before)
+    if quoted:  # '"Lynas is now the only producer ...," said Amanda Lacaze'
+        return _clean(quoted.group(1))
     if doc.has_annotation("DEP"):
         comp = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp", "dobj", "advcl"} and c.i > verb.i]
         if comp:

@@ -69,7 +69,8 @@ def supply_relations(doc: Doc) -> Doc:
             text = span_text(clause)
             shares = find_shares(text)
             negated = is_negated(clause)
-            for material in {m.ref.iri: m for m in materials}.values():
+            materials = list({m.ref.iri: m for m in materials}.values())
+            for material in materials:
                 out.append(Fact(
                     kind=kind, subject=subject.ref, sentence=sent, extractor=NAME, material=material.ref,
                     object=customer.ref if customer else None, stage=stage,

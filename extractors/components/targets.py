@@ -43,11 +43,23 @@ def targets(doc: Doc) -> Doc:
         subject = _setter(doc, sent)
         if subject is None:
             continue
-        stage = next((name for name, pattern in STAGES if re.search(pattern, text, re.I)), None)
-        value = shares[0][1] if len(shares) == 1 else None
-        out.append(Fact(kind="target", subject=subject, sentence=sent, extractor=NAME, share=value,
-                        year=year, stage=stage,
-                        text=re.sub(r"\s+", " ", CITATION.sub("", text)).strip()))
+        clean = re.sub(r"\s+", " ", CITATION.sub("", text)).strip()
+        if len(shares) <= 1:
+            stage = next((name for name, pattern in STAGES if re.search(pattern, text, re.I)), None)
+            out.append(Fact(kind="target", subject=subject, sentence=sent, extractor=NAME,
+                            share=shares[0][1] if shares else None, year=year, stage=stage, text=clean))
+            continue
+        # Several values in one sentence ('mine at least 10%, process at least 40% and recycle 25%'): one target
+        # each, its stage the stage word nearest to it between its neighbours.
+        for i, (offset, value) in enumerate(shares):
+            low = shares[i - 1][0] + 1 if i else 0
+            high = shares[i + 1][0] if i + 1 < len(shares) else len(text)
+            window = text[low:high]
+            nearest = sorted(((abs(low + m.start() - offset), name) for name, pattern in STAGES
+                              for m in re.finditer(pattern, window, re.I)))
+            stage = nearest[0][1] if nearest else None
+            out.append(Fact(kind="target", subject=subject, sentence=sent, extractor=NAME, share=value, year=year,
+                            stage=stage, text=re.sub(r"\s+", " ", CITATION.sub("", window)).strip(" ,.;")))
     return doc
 
 
