@@ -16,6 +16,7 @@ $(VENV)/.installed: pyproject.toml
 
 run: install  ## build the graph from corpus/ and serve the API on http://127.0.0.1:8000
 	$(BIN)/crmkg ingest --store $(STORE) corpus/
+	$(BIN)/crmkg import-table --store $(STORE) data/usgs_mcs2026_world_production.csv --mapping mappings/usgs_mcs2026.yaml
 	$(BIN)/crmkg serve --store $(STORE) --host 127.0.0.1 --port 8000
 
 test: install  ## the whole suite, on the real spaCy pipeline and the real embedded store

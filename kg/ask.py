@@ -223,6 +223,8 @@ class Asker:
         rows = self.store.select(sparql, **bindings)
         rows = self._filter(parsed, rows)
         reply["answers"] = self._answers(parsed, rows)
+        if parsed.intent == "suppliers_of_material" and parsed.stage in {None, "Mining", "Production"}:
+            self._add_official(reply["answers"], bindings["material"])
         if not reply["answers"]:
             reply["message"] = "No statement in the graph answers this question."
         return reply
@@ -342,6 +344,22 @@ class Asker:
         elements') is answered by its members when any are there."""
         rows = self.store.select("SELECT ?g WHERE { ?m skos:broader+ ?g }", m=material)
         return bool({r["g"] for r in rows} & set(groups))
+
+    def _add_official(self, answers: list[dict], material: str) -> None:
+        """Put official figures (imported tables such as USGS) next to the reported claims, clearly marked."""
+        from kg.tables import official_figures
+
+        by_country = {a["iri"]: a for a in answers}
+        for figure in official_figures(self.store, material, latest=True):
+            official = {k: figure[k] for k in ("share", "quantity", "unit", "year", "stage")}
+            official.update(source_kind="official figure", dataset=figure["dataset"])
+            if figure["country"] in by_country:
+                by_country[figure["country"]]["detail"]["official"] = official
+            elif figure["share"] and figure["share"] >= 1:
+                answers.append({"label": figure["label"], "iri": figure["country"], "same_as": [],
+                                "detail": {"official": official, "documents": 0}, "evidence": [], "documents": 0})
+        for answer in answers:
+            answer["detail"].setdefault("source_kind", "reported claim" if answer["evidence"] else "official figure")
 
     def _answer_type(self, parsed: Parsed, rows: list[dict]) -> list[dict]:
         low = parsed.question.lower()

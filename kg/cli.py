@@ -34,12 +34,12 @@ def _fail(exc: CrmkgError) -> None:
 def ingest(paths: list[str] = typer.Argument(..., help="files or folders"), store: Optional[str] = StoreOpt,
            json_out: bool = typer.Option(False, "--json", help="print the summary as JSON")) -> None:
     """Extract, validate (SHACL) and store documents; rejected documents leave nothing behind."""
-    from kg.ingest import ingest as run_ingest
-
     try:
-        db = open_store(store)
+        db = open_store(store)  # first: a second writer is refused before seconds of imports
     except CrmkgError as exc:
         _fail(exc)
+    from kg.ingest import ingest as run_ingest
+
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} docs"),
                   TimeElapsedColumn(), console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("ingest", total=None)

@@ -16,18 +16,24 @@ from kg.namespaces import CONTRADICTIONS_GRAPH, CRM, ID, short_hash
 
 SHARE_TOLERANCE = 1.0
 
+# Each side is matched inside one graph and made DISTINCT first: Oxigraph's union default graph repeats a triple
+# once per graph holding it, so a statement corroborated by n documents multiplied the join by n per pattern
+# (16 s with 0 results on 50 documents; now 0.01 s, same rows).
 SHARES = """
 SELECT DISTINCT ?a ?b ?va ?vb WHERE {
-  ?a crm:relation ?rel ; crm:subject ?s ; crm:material ?m ; crm:share ?va ; crm:polarity true .
-  ?b crm:relation ?rel ; crm:subject ?s ; crm:material ?m ; crm:share ?vb ; crm:polarity true .
-  OPTIONAL { ?a crm:stage ?sa } OPTIONAL { ?b crm:stage ?sb }
-  OPTIONAL { ?a crm:year ?ya } OPTIONAL { ?b crm:year ?yb }
-  OPTIONAL { ?a crm:object ?oa } OPTIONAL { ?b crm:object ?ob }
+  { SELECT DISTINCT ?a ?rel ?s ?m ?va ?sa ?ya ?oa ?ka WHERE { GRAPH ?ga {
+      ?a crm:relation ?rel ; crm:subject ?s ; crm:material ?m ; crm:share ?va ; crm:polarity true .
+      OPTIONAL { ?a crm:stage ?sa } OPTIONAL { ?a crm:year ?ya } OPTIONAL { ?a crm:object ?oa }
+      BIND (EXISTS { ?a crm:sourceKind crm:OfficialFigure } AS ?ka) } } }
+  { SELECT DISTINCT ?b ?rel ?s ?m ?vb ?sb ?yb ?ob ?kb WHERE { GRAPH ?gb {
+      ?b crm:relation ?rel ; crm:subject ?s ; crm:material ?m ; crm:share ?vb ; crm:polarity true .
+      OPTIONAL { ?b crm:stage ?sb } OPTIONAL { ?b crm:year ?yb } OPTIONAL { ?b crm:object ?ob }
+      BIND (EXISTS { ?b crm:sourceKind crm:OfficialFigure } AS ?kb) } } }
   FILTER (STR(?a) < STR(?b) && ABS(?va - ?vb) > %s)
   FILTER (COALESCE(?sa, crm:none) = COALESCE(?sb, crm:none) && COALESCE(?oa, crm:none) = COALESCE(?ob, crm:none))
   FILTER (!BOUND(?ya) || !BOUND(?yb) || ?ya = ?yb)
   # a reported claim against an official figure is OFFICIAL's business (its own tolerance)
-  FILTER (EXISTS { ?a crm:sourceKind crm:OfficialFigure } = EXISTS { ?b crm:sourceKind crm:OfficialFigure })
+  FILTER (?ka = ?kb)
 }""" % SHARE_TOLERANCE
 
 # A share reported in a document that differs from the official figure (an imported table, kg/tables.py) for the
