@@ -22,8 +22,11 @@ run: install  ## build the graph from corpus/ and serve the API on http://127.0.
 test: install  ## the whole suite, on the real spaCy pipeline and the real embedded store
 	$(BIN)/python -m pytest -q
 
-eval: install  ## the black-box scorer on the dev set (needs ../shared/eval)
-	$(BIN)/python ../shared/eval/evaluate.py ../shared/eval/dev -v
+eval: install  ## the black-box scorer and the fact-level scores on the dev set (needs ../shared/eval)
+	rm -rf .eval-store
+	$(BIN)/crmkg ingest --store .eval-store ../shared/eval/dev/docs
+	$(BIN)/python ../shared/eval/evaluate.py ../shared/eval/dev --store .eval-store -v
+	$(BIN)/crmkg eval-facts --store .eval-store ../shared/eval/dev
 
 clean:
 	rm -rf $(VENV) $(STORE) .pytest_cache

@@ -234,6 +234,21 @@ def contradictions(store: Optional[str] = StoreOpt, json_out: bool = typer.Optio
             print(f"    \"{ev['sentence']}\" — {ev['document']['title']}")
 
 
+@app.command("eval-facts")
+def eval_facts(gold_set: str = typer.Argument(..., help="folder with docs/ and gold.json"),
+               store: Optional[str] = StoreOpt, json_out: bool = typer.Option(False, "--json")) -> None:
+    """Score extracted statements against a gold set's facts: precision and recall per relation kind."""
+    from kg.evaluation import score_facts
+
+    report = score_facts(gold_set, open_store(store, read_only=True))
+    if json_out:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    print(f"{'kind':<14}{'gold':>6}{'ours':>6}{'recall':>8}{'precision':>11}{'F1':>7}")
+    for kind, row in report.items():
+        print(f"{kind:<14}{row['gold']:>6}{row['extracted']:>6}{row['recall']:>8.2f}{row['precision']:>11.2f}{row['f1']:>7.2f}")
+
+
 @app.command()
 def serve(store: Optional[str] = StoreOpt, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the API, the SPARQL endpoint and the web page."""

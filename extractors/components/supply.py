@@ -98,7 +98,9 @@ def _roles(actors: list[Mention], clause: list[Token]) -> tuple[Mention | None, 
     for m in actors:
         after = doc[m.end].text.lower() if m.end < len(doc) else ""
         before = doc[m.start - 1].lower_ if m.start > 0 else ""
-        owned = doc[m.end + 1] if m.end + 1 < len(doc) else None
+        pronoun = doc[m.start].lower_ in {"its", "haar", "their", "hun"}
+        owned_at = m.end if pronoun else m.end + 1  # 'its share' / 'China's share'
+        owned = doc[owned_at] if owned_at < len(doc) else None
         owns_trigger = owned is not None and (owned.lower_ in DOMINANCE or owned.lower_ in TRIGGERS or
                                               owned.lower_ in {"share", "output", "production"})
         possessive = (after in {"'s", "’s"} or doc[m.start].lower_ in {"its", "haar"}) and not owns_trigger
