@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 
-import pyoxigraph as ox
-
 from kg.namespaces import CRM, ID, PREFIXES, SPARQL_PREFIXES
 from kg.store import OxigraphStore, values_clause
 
@@ -196,8 +194,13 @@ def entity(store: OxigraphStore, iri: str) -> dict | None:
     names = labels(store, [iri, *objects])
     conflicting = [r["o"] for r in props if r["p"] == CRM_BASE + "conflicting"]
     own = [iri] if any(r["p"] == CRM_BASE + "relation" for r in props) else []
-    facts = statements(store, own + conflicting + mentioned)
+    facts = statements(store, own + conflicting)
+    facts += sorted(statements(store, [m for m in mentioned if m not in own + conflicting]),
+                    key=lambda s: (-s["documents"], s["summary"]))
+    comments = [r["o"] for r in props if r["p"] == "http://www.w3.org/2000/01/rdf-schema#comment"]
     label = facts[0]["summary"] if own else names.get(iri, local_name(iri))
+    if label == local_name(iri) and comments:  # a contradiction is known by what it says
+        label = str(comments[0])
     properties = []
     for row in props:
         if row["p"] in (RDF_TYPE, SAME_AS):
@@ -369,4 +372,4 @@ def is_statement_label(answer: dict) -> bool:
 
 
 __all__ = ["chart", "context", "contradictions", "document", "document_triples", "documents", "entity",
-           "entity_triples", "href", "labels", "statements", "texts", "ox"]
+           "entity_triples", "href", "labels", "statements", "texts"]

@@ -45,6 +45,9 @@ def enrich(store: OxigraphStore, reply: dict) -> dict:
     text_of = describe.texts(store, docs)
     statement_answers = [a["iri"] for a in reply.get("answers", []) if describe.is_statement_label(a)]
     readable = {s["iri"]: s["summary"] for s in describe.statements(store, statement_answers)}
+    unnamed = [iri for iri in statement_answers if iri not in readable]
+    if unnamed:  # contradictions: known by their comment
+        readable.update({r["e"]: r["c"] for r in store.select("SELECT ?e ?c WHERE { ?e rdfs:comment ?c }", e=unnamed)})
     answers = []
     for answer in reply.get("answers", []):
         shown = dict(answer, display=readable.get(answer["iri"], answer["label"]), page=describe.href(answer["iri"]))

@@ -12,9 +12,9 @@ import socket
 import subprocess
 import sys
 import threading
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from dataclasses import dataclass
 
 from api import errors as api_errors
 from kg import errors as kg_errors
@@ -22,6 +22,7 @@ from kg import errors as kg_errors
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_LIMIT = 10_000
 DEFAULT_WORKERS = 2
+STARTUP_TIMEOUT = 60.0
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -145,7 +146,12 @@ def _evaluate(store, job: Job) -> Outcome:
 
 
 def serve(conn) -> None:
-    """Worker loop: one Job in, ("ok", Outcome) or ("error", class name, message, details) out."""
+    """Worker loop: "ready" once imported, then one Job in, ("ok", Outcome) or ("error", class, message, details) out."""
+    import pyoxigraph  # noqa: F401 - imported before "ready", so start-up does not count against a query's time
+
+    import kg.store  # noqa: F401
+
+    conn.send("ready")
     while True:
         try:
             job = conn.recv()
@@ -175,6 +181,13 @@ class _Worker:
                                         pass_fds=[child.fileno()], env=env, stdin=subprocess.DEVNULL)
         child.close()
         self.conn = Connection(parent.detach())
+        self.ready = False
+
+    def wait_ready(self, timeout: float = STARTUP_TIMEOUT) -> None:
+        if not self.ready:
+            if not self.conn.poll(timeout) or self.conn.recv() != "ready":
+                raise OSError(f"the query worker did not start within {timeout:g} s")
+            self.ready = True
 
     def stop(self) -> None:
         self.process.kill()
@@ -206,16 +219,21 @@ class QueryPool:
         if not self._closed:
             self._spawn()
 
-    def run(self, job: Job, timeout: float) -> Outcome:
+    def start(self) -> None:
+        """Start the workers (they import in the background); later calls do nothing."""
         with self._lock:
             start, self._started = not self._started, True
         for _ in range(self.size if start else 0):
             self._spawn()
+
+    def run(self, job: Job, timeout: float) -> Outcome:
+        self.start()
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise api_errors.Busy(f"all {self.size} query workers stayed busy for {timeout:g} s; retry later") from None
         try:
+            worker.wait_ready()
             worker.conn.send(job)
             ready = worker.conn.poll(timeout)
             reply = worker.conn.recv() if ready else None

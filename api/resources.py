@@ -19,8 +19,8 @@ from api.writing import require_token, write
 from extractors.extract import collect_paths, read_all
 from extractors.readers import SUPPORTED_SUFFIXES
 from kg.ask import Asker
-from kg.ingest import ingest
 from kg.errors import DocumentError, ValidationFailed
+from kg.ingest import ingest
 from kg.namespaces import PREFIXES, document_iri
 
 router = APIRouter(tags=["entities and documents"])

@@ -9,8 +9,16 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.errors import Forbidden, InvalidRequest, UnsupportedMediaType
-from api.negotiation import (FORMAT_NAMES, GRAPH_ALIASES, GRAPHS, RESULT_ALIASES, RESULTS, choose, prefers_html)
+from api.errors import Forbidden, InvalidRequest, NotAcceptable, UnsupportedMediaType
+from api.negotiation import (
+    FORMAT_NAMES,
+    GRAPH_ALIASES,
+    GRAPHS,
+    RESULT_ALIASES,
+    RESULTS,
+    choose,
+    prefers_html,
+)
 from api.querypool import Job, pool, query_timeout, result_limit
 from api.writing import require_token, write
 from kg.errors import QueryError
@@ -18,6 +26,8 @@ from kg.store import store_location
 
 router = APIRouter(tags=["SPARQL"])
 MAX_QUERY = 100_000
+SD_PREFIXES = {"sd": "http://www.w3.org/ns/sparql-service-description#", "dcterms": "http://purl.org/dc/terms/",
+               "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "formats": "http://www.w3.org/ns/formats/"}
 SPARQL_BODY = {"requestBody": {"content": {
     "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
         "query": {"type": "string"}, "update": {"type": "string"},
@@ -32,27 +42,35 @@ RESULT_DOC = {200: {"description": "SELECT/ASK results (JSON, XML, CSV, TSV) or 
               503: {"description": "the query ran longer than CRMKG_QUERY_TIMEOUT"}}
 
 
-def media_for(request: Request, format: str | None) -> tuple[str | None, str | None]:
-    """(results media, graph media) from a `format` parameter or the Accept header; None means the default."""
-    if format:
-        if format.lower() not in FORMAT_NAMES:
-            raise InvalidRequest(f"unknown format {format!r}: use one of {', '.join(FORMAT_NAMES)}", format=format)
-        return FORMAT_NAMES[format.lower()]
+def media_for(request: Request, formats: list[str]) -> tuple[str | None, str | None]:
+    """(results media, graph media) from `format` values or else the Accept header; None means the default.
+
+    `format` may be a short name (json, xml, csv, tsv, ttl, nt, jsonld, rdf, trig, nq) or a media type; values
+    that are neither are ignored (SPARQLWrapper sends several, such as `rdf+xml`)."""
+    for value in formats:
+        value = value.strip().lower()
+        if value in FORMAT_NAMES:
+            return FORMAT_NAMES[value]
+        media = value if "/" in value else f"application/{value}"
+        results = RESULT_ALIASES.get(media, media)
+        graph = GRAPH_ALIASES.get(media, media)
+        if results in RESULTS or graph in GRAPHS:
+            return (results if results in RESULTS else None), (graph if graph in GRAPHS else None)
     accept = request.headers.get("accept")
     picked = []
     for offered, aliases in ((list(RESULTS), RESULT_ALIASES), (list(GRAPHS), GRAPH_ALIASES)):
         try:
             picked.append(choose(accept, offered, aliases))
-        except Exception:  # nothing acceptable in this family: fall back to the default
+        except NotAcceptable:  # nothing acceptable in this family: the default
             picked.append(None)
     return picked[0], picked[1]
 
 
-def run_query(request: Request, query: str, format: str | None = None, default_graphs: list[str] | None = None,
+def run_query(request: Request, query: str, formats: list[str], default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None) -> Response:
     if len(query) > MAX_QUERY:
         raise QueryError(f"the query is longer than {MAX_QUERY:,} characters")
-    results_media, graph_media = media_for(request, format)
+    results_media, graph_media = media_for(request, formats)
     job = Job(store=store_location(None), query=query, results_media=results_media, graph_media=graph_media,
               limit=result_limit(), default_graphs=default_graphs or None, named_graphs=named_graphs or None)
     outcome = pool().run(job, query_timeout())
@@ -94,7 +112,8 @@ def _graph_response(request: Request, turtle: str) -> Response:
     quads = ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE)
     if not fmt.supports_datasets:
         quads = [q.triple for q in quads]
-    return Response(ox.serialize(quads, format=fmt), media_type=media, headers={"Vary": "Accept"})
+    prefixes = SD_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    return Response(ox.serialize(quads, format=fmt, prefixes=prefixes), media_type=media, headers={"Vary": "Accept"})
 
 
 @router.get("/sparql", name="sparql_get", responses=RESULT_DOC, summary="SPARQL query (GET) or service description")
@@ -105,8 +124,8 @@ def sparql_get(request: Request,
                                                     description="graphs whose union is the default graph "
                                                                 "(default: all named graphs)"),
                named_graph_uri: list[str] = Query([], alias="named-graph-uri", description="the named graphs visible to GRAPH"),
-               format: str | None = Query(None, description="json, xml, csv, tsv, ttl, nt, jsonld, rdf, trig, nq: "
-                                                            "overrides Accept")) -> Response:
+               format: str | None = Query(None, description="json, xml, csv, tsv, ttl, nt, jsonld, rdf, trig, nq "
+                                                            "or a media type: overrides Accept")) -> Response:
     """SPARQL 1.1 Protocol query by GET. The default graph is the union of all named graphs."""
     if "update" in request.query_params:
         raise InvalidRequest("SPARQL Update must be sent by POST (form field `update` or application/sparql-update)")
@@ -114,7 +133,7 @@ def sparql_get(request: Request,
         if prefers_html(request.headers.get("accept")):
             return RedirectResponse("/query", status_code=303)
         return _graph_response(request, service_description(request))
-    return run_query(request, query, format, default_graph_uri, named_graph_uri)
+    return run_query(request, query, request.query_params.getlist("format"), default_graph_uri, named_graph_uri)
 
 
 @router.post("/sparql", responses=RESULT_DOC, openapi_extra=SPARQL_BODY, summary="SPARQL query or update (POST)")
@@ -142,12 +161,11 @@ async def sparql_post(request: Request) -> Response:
         raise UnsupportedMediaType(
             f"cannot read a {content_type or 'body without content type'}: send application/sparql-query, "
             "application/sparql-update or a form (application/x-www-form-urlencoded) with `query`", content_type=content_type)
-    format = (params.get("format") or [None])[0]
     if update is not None:
         return run_update(request, update)
     if not query:
         raise QueryError("no query: send it as the `query` form field or as an application/sparql-query body")
-    return run_query(request, query, format, params.get("default-graph-uri"), params.get("named-graph-uri"))
+    return run_query(request, query, params.get("format", []), params.get("default-graph-uri"), params.get("named-graph-uri"))
 
 
 def run_update(request: Request, update: str) -> Response:

@@ -66,7 +66,7 @@ def extract(items: list[Extracted], batch_size: int = 16) -> Iterator[Extracted]
             if len(doc) > 200_000:
                 item.error = f"{item.path}: {len(doc)} tokens is over the 200,000-token limit"
                 continue
-            doc._.meta = {"year": int(item.source.date[:4]) if item.source.date else None}
+            doc._.meta = {"year": int(item.source.date[:4]) if item.source.date else None, "date": item.source.date}
             _cap_sentences(doc)
             docs.append((doc, item))
         for doc, item in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):

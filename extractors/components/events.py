@@ -26,6 +26,7 @@ ATTEND = re.compile(r"\b(attend(?:ed|s)?|host(?:ed|s)?|join(?:ed|s)?|took part|t
                     r"gastheer|vertegenwoordig\w*|aanwezig)\b", re.I)
 HOST = re.compile(r"\b(host(?:ed|s)?|organiseerde|organiseert|gastheer|convened by)\b", re.I)
 REPRESENT = re.compile(r"\b(represent\w*|namens|on behalf of|vertegenwoordig\w*)\b", re.I)
+APPROXIMATE = re.compile(r"\b(over|more than|about|nearly|almost|around|some|ruim|meer dan|bijna|zo'n)\W*$", re.I)
 COUNT = re.compile(r"\b(\d{1,3}|[A-Za-z]+(?:-[a-z]+)?)\s+(countries|nations|partners|delegations|landen)\b")
 
 
@@ -65,9 +66,9 @@ def events(doc: Doc) -> Doc:
                             role=role if m is _first_person(actors) or m.ref.kind == "PERSON" and role else None,
                             on_behalf_of=represented if m.ref.kind == "PERSON" else None,
                             extra_entities=[current]))
-        count = COUNT.search(text)
+        count = next((c for c in COUNT.finditer(text) if not APPROXIMATE.search(text[max(0, c.start() - 12): c.start()])), None)
         value = number_value(count.group(1)) if count else None
-        if value and value > 1 and re.search(r"\b(over|more than|about|nearly|ruim|meer dan)\s+\S+\s+(countries|nations|landen)", text, re.I) is None:
+        if value and value > 1:
             out.append(Fact(kind="participants", subject=current, sentence=sent, extractor=NAME, count=value,
                             extra_entities=[current]))
     return doc

@@ -43,7 +43,8 @@ def attributed_statements(doc: Doc) -> Doc:
             if len(content.split()) < 3:
                 continue
             out.append(Fact(kind="said", subject=speaker.ref, sentence=sent, extractor=NAME, text=content,
-                            verbatim=bool(QUOTES.search(content)), role=_role(sent, speaker)))
+                            verbatim=bool(QUOTES.search(sent.text)), role=_role(sent, speaker),
+                            date=(doc._.meta or {}).get("date")))  # when it was reported, unless the text says
             break
         else:
             match = ACCORDING.search(sent.text)

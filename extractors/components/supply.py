@@ -33,6 +33,8 @@ MEASURE_WORDS = set("ban banned bans licence licences license licenses licensing
                     "restriction restrictions curb curbed curbs quota quotas verbod verbood vergunning".split())
 SOURCE_PREPOSITIONS = {"from", "in", "by", "uit", "door", "van"}
 CUSTOMER_MARKERS = {"'s", "’s", "to", "aan", "for"}
+CUSTOMER_NOUNS = {"supply", "supplies", "imports", "import", "consumption", "needs", "demand", "use", "aanvoer",
+                  "invoer", "verbruik", "behoefte"}
 IMPORT_WORDS = {"imports", "import", "importeert", "invoert", "buys", "obtains", "gets"}
 
 
@@ -95,15 +97,17 @@ def _roles(actors: list[Mention], clause: list[Token]) -> tuple[Mention | None, 
     doc = clause[0].doc
     customer = None
     candidates = []
+    material_tokens = {i for m in clause_mentions(clause, {"MATERIAL"}) for i in range(m.start, m.end)}
     for m in actors:
         after = doc[m.end].text.lower() if m.end < len(doc) else ""
         before = doc[m.start - 1].lower_ if m.start > 0 else ""
         pronoun = doc[m.start].lower_ in {"its", "haar", "their", "hun"}
-        owned_at = m.end if pronoun else m.end + 1  # 'its share' / 'China's share'
+        owned_at = m.end if pronoun else m.end + 1  # 'its boron' / 'the EU's magnesium'
         owned = doc[owned_at] if owned_at < len(doc) else None
-        owns_trigger = owned is not None and (owned.lower_ in DOMINANCE or owned.lower_ in TRIGGERS or
-                                              owned.lower_ in {"share", "output", "production"})
-        possessive = (after in {"'s", "’s"} or doc[m.start].lower_ in {"its", "haar"}) and not owns_trigger
+        # A possessor is the customer when what it owns is the material or its supply ('the EU's magnesium',
+        # 'its imports'); otherwise it is the producer ('its mines produced', 'China's share').
+        possessive = (after in {"'s", "’s"} or pronoun) and owned is not None and (
+            owned.i in material_tokens or owned.lower_ in CUSTOMER_NOUNS)
         if possessive or before in {"to", "aan"} or after in IMPORT_WORDS or doc[m.start].dep_ == "compound" and doc[m.start].head.lower_ in IMPORT_WORDS:
             customer = customer or m
         else:
