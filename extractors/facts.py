@@ -130,11 +130,16 @@ YEAR = re.compile(r"\b(19[5-9]\d|20[0-6]\d)\b")
 
 def find_shares(text: str) -> list[tuple[int, float]]:
     """(character offset, percent) of each share in `text`: '97%', '40 procent', 'two-thirds'."""
+    return [(start, value) for start, _, value in share_spans(text)]
+
+
+def share_spans(text: str) -> list[tuple[int, int, float]]:
+    """(start, end, percent) of each share in `text`."""
     found = []
     for m in PERCENT.finditer(text):
         value = float(m.group("num").replace(",", ".")) if m.group("num") else FRACTIONS[m.group("frac").lower()]
         if 0 <= value <= 100:
-            found.append((m.start(), value))
+            found.append((m.start(), m.end(), value))
     return found
 
 

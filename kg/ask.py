@@ -114,6 +114,9 @@ class Asker:
                 for name in entry.names | entry.metonyms | entry.demonyms:
                     if len(name) > 1 and not (name.isupper() and len(name) <= 2 and name not in {"EU", "US", "VS"}):
                         rows[(norm(name), entry.iri)] = (norm(name), entry.iri, entry.kind, entry.label)
+                if entry.kind == "PERSON" and len(entry.label.split()) > 1:
+                    surname = norm(entry.label.split()[-1])  # 'Wat zei Séjourné?'
+                    rows.setdefault((surname, entry.iri), (surname, entry.iri, entry.kind, entry.label))
             for row in self.store.select("""
                 SELECT DISTINCT ?e ?name ?type WHERE {
                   ?e a ?type . VALUES ?type { crm:Agreement crm:Policy crm:Event crm:Person crm:Organisation }
@@ -375,6 +378,20 @@ class Asker:
         typed = [r for r in rows if wanted in str(r.get("answer"))]
         return typed
 
+    @staticmethod
+    def _statement_label(d: dict, labels: dict) -> str:
+        """'China refines rare earth elements (90%, 2024)' for a statement's details."""
+        def name(iri):
+            names = labels.get(iri, {}).get("labels")
+            return sorted(names)[0] if names else (iri or "").rsplit("/", 1)[-1]
+        words = [name(d.get("subject")), re.sub(r"(?<!^)([A-Z])", r" \1", d.get("relation", "")).lower()]
+        words += [name(d[k]) for k in ("object", "material") if d.get(k)]
+        extra = [f"{d['share']:g}%" if isinstance(d.get("share"), (int, float)) else None, d.get("year"),
+                 d.get("text") if d.get("relation") == "policy" else None]
+        extra = [str(x) for x in extra if x]
+        negated = "" if d.get("polarity", True) else "not "
+        return negated + " ".join(words) + (f" ({', '.join(extra)})" if extra else "")
+
     def _agreement_label(self, agreement: str, labels: dict) -> str:
         """An unnamed agreement is known by its parties: 'EU–US Memorandum of Understanding on critical minerals'."""
         names = labels.get(agreement, {}).get("labels") or {agreement.rsplit("/", 1)[-1]}
@@ -455,8 +472,8 @@ class Asker:
             if row.get("comment"):  # a contradiction: what disagrees, about whom and what
                 about = [labels.get(d.get(k), {}).get("labels") for k in ("subject", "material", "object")]
                 label = " — ".join([", ".join(sorted(a)) for a in about if a] + [row["comment"]])
-            elif answer in details:  # the answer is a statement: a quote, a target
-                label = d.get("text") or answer
+            elif answer in details:  # the answer is a statement: a quote, a target, a fact about an entity
+                label = d.get("text") if d.get("relation") in {"said", "target"} else self._statement_label(d, labels)
             elif "/id/agreement/" in answer and answer not in load_entries():
                 label = self._agreement_label(answer, labels)
             else:

@@ -72,7 +72,7 @@ def agreements(doc: Doc) -> Doc:
                  and not m.ref.rdf_type.endswith("Policy") or m.ref.label.startswith("Project")]
         refs = list({r.iri: r for r in refs}.values())
         actors = [m for m in sentence_mentions(sent, {"COUNTRY", "ORG"})
-                  if not any(s <= m.start < e for s, e in spans)]  # 'FORGE' is the forum, not a party
+                  if not any(m.start < e and m.end > s for s, e in spans)]  # 'FORGE' is the forum, not a party
         text = sent.text
         successor = SUCCESSOR.search(text)
         if successor and len(refs) >= 2:
@@ -81,7 +81,8 @@ def agreements(doc: Doc) -> Doc:
                 out.append(Fact(kind="succeeds", subject=new, object=old, sentence=sent, extractor=NAME,
                                 extra_entities=[r for r in (new, old) if r.iri not in _vocab_iris()]))
         if not refs and last and LISTING.search(text) and len(unique_refs(actors)) >= 2 and \
-                re.search(r"\b(partners?|countries|signatories|members|landen)\b", text, re.I):
+                re.search(r"\b(partners?|signatories|members|parties|partnerlanden)\b", text, re.I) and \
+                not re.search(r"\b(participat\w*|attend\w*|delegations?|deelnemende)\b", text, re.I):
             refs = last  # 'The partners named include Argentina, ...' continues the agreements named last
             parties = unique_refs(actors)
         elif not refs and last and JOINING.search(text) and actors:
@@ -171,7 +172,8 @@ def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year, la
         key = f"{label} {year}" if year else label
         ref = Ref(entity_iri("agreement", key), "AGREEMENT", label, str(CRM.Agreement))
         surface = re.sub(r"\s+", " ", m.group(0).lower()).strip()
-        if doc._.meta is not None and surface != label.lower():
+        if doc._.meta is not None and surface != label.lower() and len(surface.split()) >= 2 \
+                and not GENERIC_NOUN.match(surface.split()[-1]) or kind == "MoU" and surface != label.lower() and doc._.meta is not None:
             doc._.meta.setdefault("aliases", {}).setdefault(ref.iri, set()).add(surface)
         result.append((m.start(), m.end(), ref))
         taken.append((m.start(), m.end()))
@@ -180,7 +182,8 @@ def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year, la
 
 TOPIC_TAIL = re.compile(r"\s+(?:on|for|over|voor)\s+(?:the\s+)?(?:security of\s+)?(?:critical|kritieke|strategic)\s+"
                         r"(?:raw[- ]materials?|minerals?|mineralen|grondstoffen)(?:\s+supply chains?)?", re.I)
-SUCCESSOR = re.compile(r"\b(successor to|succeeds|replaces|replaced|took over from|opvolger van|vervangt|volgt .* op)\b", re.I)
+SUCCESSOR = re.compile(r"\b(successor to|succeeds|replaces|replaced|took over from|opvolger van|vervangt|vervangen|"
+                       r"volgt .* op)\b", re.I)
 JOINING = re.compile(r"\b(signed up|take part|taking part|took part|join(?:ed|s)?|participat\w*|doen mee|nemen deel)\b", re.I)
 PURCHASER = re.compile(r"\b(buy|buys|purchas\w+|procure\w*|on .* behalf|kopen|inkopen)\b", re.I)
 
@@ -191,7 +194,7 @@ def _successor_pair(text: str, refs: list[Ref]) -> tuple[Ref | None, Ref | None]
     positions = [(text.find(r.label), r) for r in refs if text.find(r.label) >= 0]
     before = [r for p, r in sorted(positions, key=lambda x: x[0]) if p < cue.start()]
     after = [r for p, r in sorted(positions, key=lambda x: x[0]) if p > cue.start()]
-    if "replaced" in cue.group(0).lower() or "took over" in cue.group(0).lower():
+    if re.search(r"\b(was|is|been|werd|wordt)\s+(replaced|vervangen)\b", text, re.I):
         return (after[0], before[-1]) if before and after else (None, None)
     return (before[-1], after[0]) if before and after else (None, None)
 

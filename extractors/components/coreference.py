@@ -70,7 +70,7 @@ def coreference(doc: Doc) -> Doc:
                           and m.ref.label[:1].isupper()]
             if programmes:
                 added.append(Mention(token.i - 1, token.i + 1, programmes[-1].ref, "coreference"))
-        elif prev in DETERMINERS and word in GROUP_WORDS:
+        elif prev in DETERMINERS and word in GROUP_WORDS and not _names_follow(token, named, sent_index):
             group = _last_group(doc, token.i, named)
             added.extend(Mention(token.i - 1, token.i + 1, m.ref, "coreference") for m in group)
         elif prev in DETERMINERS and (word in {"country", "land"}):
@@ -99,6 +99,12 @@ def _organisation_by_word(word: str, before: int, named: list[Mention]) -> Menti
         if word in {"auditors", "auditeurs"} and "audit" in m.ref.label.lower() or "rekenkamer" in m.ref.label.lower() and word == "rekenkamer":
             return m
     return None
+
+
+def _names_follow(token, named: list[Mention], sent_index: dict[int, int]) -> bool:
+    """'The partners named include Argentina, Ecuador, ...': the group is named right here, not earlier."""
+    later = {m.ref.iri for m in named if m.start > token.i and sent_index[m.start] == sent_index[token.i]}
+    return len(later) >= 2
 
 
 def _last_group(doc: Doc, before: int, named: list[Mention]) -> list[Mention]:

@@ -16,6 +16,8 @@ from kg.namespaces import CRM, entity_iri
 
 EVENT_HEADS = {"ministerial", "summit", "conference", "congress", "meeting", "forum", "dialogue", "ministersconferentie",
                "top", "conferentie", "bijeenkomst", "topontmoeting", "week"}
+PLACE_PREPOSITIONS = {"in", "at", "near", "around", "te", "bij", "nabij"}
+AGREEMENT_HEADS = {"partnership", "agreement", "framework", "initiative", "memorandum", "pact", "accord", "treaty"}
 TITLE_WORDS = {"secretary", "minister", "representative", "commissioner", "chief", "director", "chair", "chairman",
                "president", "spokesperson", "spokesman", "spokeswoman", "minister-president"}
 MINTED_TYPES = {"PERSON": (CRM.Person, "person"), "ORG": (CRM.Organisation, "org"), "EVENT": (CRM.Event, "event"),
@@ -67,6 +69,8 @@ def entity_linker(doc: Doc) -> Doc:
         if ent.label_ == "MATERIAL" and ent[0].is_title and ent.end < len(doc) and doc[ent.end].is_title \
                 and not doc[ent.end].is_sent_start:
             continue  # 'Cobalt Institute', 'Lithium Americas': part of a name, not the material
+        if ent.label_ == "METONYM" and ent.start > 0 and doc[ent.start - 1].lower_ in PLACE_PREPOSITIONS:
+            continue  # 'the ministerial in Washington': a place, not the government
         if ent.ent_id_ and ent.ent_id_ in entries:
             ref = ref_for_vocab(ent.ent_id_)
             via = {"METONYM": "metonym", "DEMONYM": "demonym"}.get(ent.label_, "name")
@@ -76,6 +80,9 @@ def entity_linker(doc: Doc) -> Doc:
             ref, via = people[text.split()[-1]], "coreference"
         elif ent.label_ == "ORG" and ent.end < len(doc) and doc[ent.end].lower_ in TITLE_WORDS:
             continue  # 'Treasury Secretary Scott Bessent': a title, not an organisation
+        elif ent.label_ == "ORG" and text.split()[-1].lower() in AGREEMENT_HEADS or \
+                ent.label_ == "ORG" and re.search(r"\b(Partnership|Agreement|Framework|Initiative|Forum on)\b", text):
+            continue  # an agreement or forum: crm_agreements.v1 describes it
         elif ent.label_ in MINTED_TYPES and _nameish(text):
             rdf_type, kind = MINTED_TYPES[ent.label_]
             if ent.label_ == "ORG" and text.split()[-1].lower() in EVENT_HEADS:

@@ -112,6 +112,18 @@ def _target(doc: Doc, clause, subject: Ref) -> Ref | None:
     return None
 
 
+def _in_subject(token) -> bool:
+    """The token is (part of) a clause subject: 'U.S. officials pitched', 'Beijing banned'."""
+    node = token
+    for _ in range(3):
+        if node.dep_ in {"nsubj", "nsubjpass"}:
+            return True
+        if node.dep_ not in {"compound", "amod", "poss", "nmod", "appos"} or node.head.i == node.i:
+            return False
+        node = node.head
+    return False
+
+
 def _listed_with(text: str, found: list) -> list:
     """'Options include border-adjusted price floors, standards-based markets and X': every listed item is a measure."""
     m = re.search(r"\b(include|includes|including|such as|zoals|onder meer)\b(.+)$", text, re.I)
@@ -135,9 +147,10 @@ def _subject(doc: Doc, clause) -> Ref | None:
                      m.start > 1 and doc[m.start - 2].lower_ in {"to", "naar"} and doc[m.start - 1].lower_ == "the")]
     cands = [m for m in cands if not (m.ref.kind == "POLICY" and m.ref.rdf_type.endswith("Policy") and m.via == "minted" and False)]
     if doc.has_annotation("DEP"):
-        subj = [m for m in cands if doc[m.start].dep_ in {"nsubj", "nsubjpass"} or doc[m.end - 1].dep_ in {"nsubj", "nsubjpass"}]
+        subj = [m for m in cands if _in_subject(doc[m.end - 1]) or _in_subject(doc[m.start])]
         if subj:
             return subj[0].ref
+        cands = [m for m in cands if not (m.end < len(doc) and doc[m.end].text in {"'s", "’s"})] or cands
     if cands:
         return cands[0].ref
     # 'such an initiative', 'the reserve': the agreement or programme named last.

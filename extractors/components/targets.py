@@ -9,7 +9,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.facts import content_sentences, factory_name, CITATION, Fact, facts, find_shares, focal_actor, mentions, sentence_mentions
+from extractors.facts import (CITATION, Fact, content_sentences, factory_name, facts, find_shares, focal_actor, mentions,
+                              sentence_mentions, share_spans)
 
 NAME = "crm_targets.v1"
 TARGET_WORDS = re.compile(r"\b(targets?|benchmarks?|goals?|objectives?|aims?|should|must|at least|no more than|"
@@ -51,15 +52,18 @@ def targets(doc: Doc) -> Doc:
             continue
         # Several values in one sentence ('mine at least 10%, process at least 40% and recycle 25%'): one target
         # each, its stage the stage word nearest to it between its neighbours.
-        for i, (offset, value) in enumerate(shares):
-            low = shares[i - 1][0] + 1 if i else 0
-            high = shares[i + 1][0] if i + 1 < len(shares) else len(text)
+        spans = share_spans(text)
+        for i, (start, end, value) in enumerate(spans):
+            low = spans[i - 1][1] if i else 0
+            high = spans[i + 1][0] if i + 1 < len(spans) else len(text)
             window = text[low:high]
-            nearest = sorted(((abs(low + m.start() - offset), name) for name, pattern in STAGES
+            nearest = sorted(((abs(low + m.start() - start), name) for name, pattern in STAGES
                               for m in re.finditer(pattern, window, re.I)))
             stage = nearest[0][1] if nearest else None
+            phrase = text[low: end + len(re.split(r"[,;]", text[end:high])[0])]
+            phrase = re.sub(r"^\s*(,|and|en)\s+", "", CITATION.sub("", phrase)).strip(" ,.;")
             out.append(Fact(kind="target", subject=subject, sentence=sent, extractor=NAME, share=value, year=year,
-                            stage=stage, text=re.sub(r"\s+", " ", CITATION.sub("", window)).strip(" ,.;")))
+                            stage=stage, text=re.sub(r"\s+", " ", phrase)))
     return doc
 
 
