@@ -219,7 +219,7 @@ class Asker:
             return reply
         if parsed.intent == "sources_of_claim":
             reply["answers"] = self._sources(parsed)
-            reply["sparql"] = template("evidence")
+            reply["sparql"] = template("sources_of_claim")
             return reply
         sparql, bindings = self._query(parsed)
         reply["sparql"] = sparql + values_clause(bindings)
@@ -504,6 +504,8 @@ class Asker:
         for item in answers:
             item["documents"] = len({e["document"]["iri"] for e in item["evidence"]})
             item["detail"]["documents"] = item["documents"]
+            official = any(details.get(st, {}).get("sourceKind") == "OfficialFigure" for st in item["statements"])
+            item["detail"]["source_kind"] = "official figure" if official and not item["evidence"] else "reported claim"
         answers = self._focus(parsed, answers)
         answers.sort(key=lambda a: (-a["documents"], a["label"]))
         return answers
@@ -532,9 +534,7 @@ class Asker:
         claim = re.split(r"\b(that|dat)\b", parsed.question, maxsplit=1)[-1]
         wanted = content_words(claim)
         numbers = set(re.findall(r"\d+", claim))
-        rows = self.store.select("""
-            SELECT ?ev ?sentence ?src ?srcLabel WHERE {
-              ?ev a crm:Evidence ; crm:sentence ?sentence ; crm:cites ?src . ?src rdfs:label ?srcLabel }""")
+        rows = self.store.select(template("sources_of_claim"))
         by_ev: dict[str, dict] = {}
         for row in rows:
             e = by_ev.setdefault(row["ev"], {"sentence": row["sentence"], "sources": {}})

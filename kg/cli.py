@@ -9,7 +9,8 @@ from typing import Optional
 import pyoxigraph as ox
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from kg.errors import CrmkgError
 from kg.store import open_store
@@ -25,6 +26,16 @@ GRAPH_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nq": ox.RdfFormat.N_QUADS, "nt": o
                  "trig": ox.RdfFormat.TRIG, "xml": ox.RdfFormat.RDF_XML}
 
 
+class RateColumn(ProgressColumn):
+    """Documents/s and words/s since the start (words in the task's `words` field)."""
+
+    def render(self, task) -> Text:
+        elapsed = task.elapsed or 0.0
+        if elapsed <= 0:
+            return Text("")
+        return Text(f"{task.completed / elapsed:.1f} docs/s  {task.fields.get('words', 0) / elapsed:,.0f} words/s")
+
+
 def _fail(exc: CrmkgError) -> None:
     err.print(f"[red]error[/red] [{exc.code}] {exc.message}")
     raise typer.Exit(2)
@@ -32,18 +43,32 @@ def _fail(exc: CrmkgError) -> None:
 
 @app.command()
 def ingest(paths: list[str] = typer.Argument(..., help="files or folders"), store: Optional[str] = StoreOpt,
-           json_out: bool = typer.Option(False, "--json", help="print the summary as JSON")) -> None:
+           json_out: bool = typer.Option(False, "--json", help="print the summary as JSON"),
+           processes: int = typer.Option(1, "--processes", help="extraction worker processes (local executor)"),
+           executor: str = typer.Option("local", "--executor", help="local|dask: where extraction runs"),
+           scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (--executor dask)")) -> None:
     """Extract, validate (SHACL) and store documents; rejected documents leave nothing behind."""
     try:
         db = open_store(store)  # first: a second writer is refused before seconds of imports
     except CrmkgError as exc:
         _fail(exc)
+    from extractors.distributed import word_count
     from kg.ingest import ingest as run_ingest
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} docs"),
+    def advance(item) -> None:
+        words = getattr(item, "words", None)
+        if words is None:
+            words = word_count(item.source.text) if item.source else 0
+        bar.update(task, advance=1, words=bar.tasks[task].fields["words"] + words)
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} docs"), RateColumn(),
                   TimeElapsedColumn(), console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
-        task = bar.add_task("ingest", total=None)
-        summary = run_ingest(paths, db, progress=lambda item: bar.advance(task))
+        task = bar.add_task("ingest", total=None, words=0)
+        try:
+            summary = run_ingest(paths, db, progress=advance, processes=processes, executor=executor,
+                                 scheduler=scheduler)
+        except CrmkgError as exc:
+            _fail(exc)
     if json_out:
         print(json.dumps(summary.to_dict(), indent=2))
     else:

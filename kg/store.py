@@ -3,6 +3,7 @@ Oxigraph with the union of all named graphs as the default graph, never on rdfli
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -31,7 +32,7 @@ class OxigraphStore:
             elif read_only:
                 if not Path(path, "CURRENT").exists():
                     raise StoreError(f"no store at {path}: run `crmkg ingest --store {path} corpus/` first", path=path)
-                self.db = ox.Store.read_only(path)
+                self.db = _open_read_only(path)
             else:
                 Path(path).mkdir(parents=True, exist_ok=True)
                 # Our lock before RocksDB's own LOCK: a second writer fails at once with the holder's PID.
@@ -56,9 +57,32 @@ class OxigraphStore:
 
     def select(self, sparql: str, **bindings: str) -> list[dict[str, object]]:
         """SELECT with our prefixes; bindings are IRIs bound with VALUES-like substitution (never pasted text)."""
-        result = self.query(SPARQL_PREFIXES + sparql + values_clause(bindings))
-        names = [v.value for v in result.variables]
-        return [{n: _py(sol[n]) for n in names} for sol in result]
+        query = SPARQL_PREFIXES + sparql + values_clause(bindings)
+        for attempt in range(3):
+            result = solution = None
+            try:
+                result = self.query(query)
+                names = [v.value for v in result.variables]
+                rows = []
+                for solution in result:  # a plain loop: a comprehension's frame would keep the iterator alive
+                    rows.append({n: _py(solution[n]) for n in names})
+                return rows
+            except (OSError, RuntimeError) as exc:
+                if not self._reopened_after(exc, attempt):
+                    raise
+            finally:
+                # pyoxigraph's results must be dropped on this thread: kept alive by an exception's traceback,
+                # they were collected on another one, raising "unsendable" there (seen with bench/load.py).
+                del result, solution
+        raise AssertionError("unreachable")
+
+    def _reopened_after(self, exc: Exception, attempt: int) -> bool:
+        """A read-only opening reads table files lazily, and a writer's compaction may delete one first: reopen
+        (on the files now current) and let the caller retry, twice at most."""
+        if not (self.read_only and self.path and attempt < 2 and "No such file or directory" in str(exc)):
+            return False
+        self.db = _open_read_only(self.path)
+        return True
 
     def document_hash(self, doc_iri: str) -> str | None:
         rows = self.select(f"SELECT ?h WHERE {{ GRAPH ?doc {{ ?doc crm:contentHash ?h }} }}", doc=doc_iri)
@@ -109,6 +133,20 @@ class OxigraphStore:
             raise StoreError("this store was opened read-only")
 
 
+def _open_read_only(path: str, attempts: int = 8) -> ox.Store:
+    """ox.Store.read_only, retried when a writer's compaction deleted a table file between the reader reading the
+    MANIFEST and opening the files it lists (RuntimeError "... No such file or directory"); seen under load in
+    bench/load.py with an ingest running. Once open, the reader holds its files, so later deletions are harmless."""
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(path)
+        except (OSError, RuntimeError) as exc:
+            if "No such file or directory" not in str(exc) or attempt == attempts - 1:
+                raise StoreError(f"cannot open the store at {path} for reading: {exc}", path=path) from exc
+            time.sleep(0.005 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
 def values_clause(bindings: dict[str, str | list[str]]) -> str:
     """A trailing VALUES clause binding variables to IRIs; each IRI is checked (ox.NamedNode), never pasted raw.
 
@@ -141,10 +179,15 @@ def _py(term) -> object:
 
 
 def open_store(store: str | None = None, read_only: bool = False) -> OxigraphStore:
-    """Open the store named by `--store`, CRMKG_STORE or ./crmkg-data; ':memory:' is an in-memory store."""
+    """Open the store named by `--store`, CRMKG_STORE or ./crmkg-data; ':memory:' is an in-memory store; an
+    http(s) URL is a remote SPARQL 1.1 store (kg/remote.py, docs/stores.md) with the same methods."""
     location = store_location(store)
     if location == ":memory:":
         return OxigraphStore(None)
+    if location.startswith(("http://", "https://")):
+        from kg.remote import RemoteStore
+
+        return RemoteStore.from_location(location, read_only=read_only)  # type: ignore[return-value]
     return OxigraphStore(location, read_only=read_only)
 
 

@@ -132,6 +132,7 @@ def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year, la
         acronyms.setdefault(f"__name__{name}", ref)  # later short forms ('the Critical Minerals Agreement') find it
         if m.group(2):
             acronyms[m.group(2)] = ref
+            result.append((m.start(2), m.end(2), ref))  # '(FORGE)' names the forum too
             if doc._.meta is not None:
                 doc._.meta.setdefault("aliases", {}).setdefault(ref.iri, set()).add(m.group(2))
         result.append((m.start(1), m.start(1) + len(name), ref))

@@ -2,6 +2,8 @@
 "supplies remain concentrated in China, Türkiye and Chile", "de EU haalt haar grondstoffen uit China")."""
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -9,6 +11,7 @@ from extractors.facts import (content_sentences, factory_name, Fact, clause_ment
                               unique_refs)
 
 NAME = "crm_dependencies.v1"
+ATTRIBUTION = re.compile(r"\b(according to|volgens|reported by|said|told)\b", re.I)
 
 DEPEND = set("depend depends depended dependent dependence dependency reliant reliance rely relies relied "
              "concentrated concentration afhankelijk afhankelijkheid".split())
@@ -28,6 +31,8 @@ def dependencies(doc: Doc) -> Doc:
             kind = "importsFrom" if trigger.lower_ in IMPORT or trigger.lemma_.lower() in IMPORT else "dependsOn"
             actors = clause_mentions(clause, {"COUNTRY", "ORG"})
             suppliers = unique_refs([m for m in actors if m.start > trigger.i and m.via != "coreference"
+                                     and (m.ref.kind == "COUNTRY" or m.ref.rdf_type.endswith("#Company"))
+                                     and not ATTRIBUTION.search(doc[max(sent.start, m.start - 4): m.start].text)
                                      and not doc[max(0, m.start - 2): m.start].text.lower().replace(" ", "").endswith("non-")])
             dependents = [m for m in actors if m.start < trigger.i]
             dependent = dependents[0].ref if dependents else focal_actor(doc, {r.iri for r in suppliers})

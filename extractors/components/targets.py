@@ -60,7 +60,8 @@ def targets(doc: Doc) -> Doc:
             nearest = sorted(((abs(low + m.start() - start), name) for name, pattern in STAGES
                               for m in re.finditer(pattern, window, re.I)))
             stage = nearest[0][1] if nearest else None
-            phrase = text[low: end + len(re.split(r"[,;]", text[end:high])[0])]
+            begin = max(text.rfind(",", low, start), text.rfind(";", low, start), low - 1) + 1
+            phrase = text[begin: end + len(re.split(r"[,;]", text[end:high])[0])]
             phrase = re.sub(r"^\s*(,|and|en)\s+", "", CITATION.sub("", phrase)).strip(" ,.;")
             out.append(Fact(kind="target", subject=subject, sentence=sent, extractor=NAME, share=value, year=year,
                             stage=stage, text=re.sub(r"\s+", " ", phrase)))
