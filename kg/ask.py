@@ -57,11 +57,13 @@ CUES = [
                              r"met welke landen|handle purchasing|members of)\b"),
     ("agreements_of_actor", r"\b(agreements?|initiatives?|partnerships?|memorand\w+|mou|frameworks?|deals?|"
                             r"commit\w*|akkoord\w*|verdrag\w*|partnerschap\w*)\b"),
-    ("dependencies", r"\b(depend\w*|reliant|relian\w*|concentrated|afhankelijk\w*|main suppliers?)\b"),
+    ("dependencies", r"\b(depend\w*|reliant|relian\w*|concentrated|afhankelijk\w*|main suppliers?|imports?|importing|"
+                     r"imported|importeert|importeren|invoer\w*|obtains?|haalt|halen)\b"),
     ("materials_of_actor", r"\b(which|what|welke) (minerals?|materials?|metals?|elements?|rare earth elements|"
                            r"grondstoffen|mineralen|metalen)\b"),
-    ("suppliers_of_material", r"\b(suppl\w+|produc\w+|refin\w+|process\w*|mines?|dominat\w+|obtain\w*|export\w*|"
-                              r"levert|produceert|verwerkt|raffineert|delft|source of)\b"),
+    ("suppliers_of_material", r"\b(suppl\w+|produc\w+|refin\w+|process\w*|min(e|es|ed|ing)|dominat\w+|obtain\w*|"
+                              r"export\w*|makes?|manufactur\w+|lever\w*|produce\w*|verwerk\w*|raffin\w*|delft|delven|"
+                              r"wint|winnen|source of|comes? from|komt uit|komen uit|afkomstig)\b"),
     ("entity_summary", r"\b(tell me about|what do you know about|vertel (me )?over|wat weet je over|who is|wie is)\b"),
 ]
 STAGE_WORDS = [("Refining", r"refin|raffin"), ("Processing", r"process|verwerk"), ("Mining", r"\bmin(e|es|ed|ing)\b|delf|mijn"),
@@ -227,7 +229,8 @@ class Asker:
         rows = self._filter(parsed, rows)
         reply["answers"] = self._answers(parsed, rows)
         if parsed.intent == "suppliers_of_material" and parsed.stage in {None, "Mining", "Production"}:
-            self._add_official(reply["answers"], bindings["material"])
+            named_actors = any(e["kind"] in {"COUNTRY", "ORG"} for e in parsed.entities)
+            self._add_official(reply["answers"], bindings["material"], add_others=not named_actors)
         if not reply["answers"]:
             reply["message"] = "No statement in the graph answers this question."
         return reply
@@ -245,7 +248,8 @@ class Asker:
         elif intent == "materials_of_actor":
             bindings = {"actor": programmes + actors}
         elif intent == "dependencies" and len(actors) >= 2 and re.search(
-                r"\bfor\W*$|\bwaarvoor\b|\bfor (what|which)\b|\b(which|what|welke) (materials?|minerals?|grondstoffen)\b",
+                r"\bfor\W*$|\bwaarvoor\b|\bfor (what|which)\b|\b(which|what|welke) (materials?|minerals?|metals?|elements?|"
+                r"grondstoffen|metalen|mineralen)\b",
                 parsed.question, re.I):
             return template("dependency_materials"), {"actor": actors[0], "supplier": actors[1]}
         elif intent in {"agreements_of_actor", "dependencies"} and actors:
@@ -331,6 +335,13 @@ class Asker:
         if parsed.intent == "materials_of_actor" and by_kind.get("MATERIAL"):
             leaves = [r for r in rows if not self.store.select("SELECT ?x WHERE { ?x skos:broader ?m }", m=r["answer"])]
             rows = leaves or rows  # 'which rare earth elements': the elements, not the groups they belong to
+        if parsed.intent == "suppliers_of_material" and by_kind.get("COUNTRY", []) + by_kind.get("ORG", []):
+            customers = set(by_kind.get("COUNTRY", []) + by_kind.get("ORG", []))
+            sources = {e["iri"] for e in parsed.entities if e["iri"] in customers and re.search(
+                r"\b(from|uit|van)\s+(the\s+|de\s+|het\s+)?" + re.escape(e["mention"]), norm(parsed.question))}
+            from_them = [r for r in rows if r["answer"] in sources]  # 'Hoeveel kobalt komt uit Congo?'
+            to_them = [r for r in rows if details.get(r["st"], {}).get("object") in customers - sources]
+            rows = from_them or to_them or rows  # 'Who supplies the EU with cobalt?'
         if parsed.intent == "materials_of_actor":
             programmes = set(by_kind.get("POLICY", []) + by_kind.get("AGREEMENT", []))
             linked = [r for r in rows if details.get(r["st"], {}).get("object") in programmes
@@ -348,7 +359,7 @@ class Asker:
         rows = self.store.select("SELECT ?g WHERE { ?m skos:broader+ ?g }", m=material)
         return bool({r["g"] for r in rows} & set(groups))
 
-    def _add_official(self, answers: list[dict], material: str) -> None:
+    def _add_official(self, answers: list[dict], material: str, add_others: bool = True) -> None:
         """Put official figures (imported tables such as USGS) next to the reported claims, clearly marked."""
         from kg.tables import official_figures
 
@@ -358,7 +369,7 @@ class Asker:
             official.update(source_kind="official figure", dataset=figure["dataset"])
             if figure["country"] in by_country:
                 by_country[figure["country"]]["detail"]["official"] = official
-            elif figure["share"] and figure["share"] >= 1:
+            elif add_others and figure["share"] and figure["share"] >= 1:
                 answers.append({"label": figure["label"], "iri": figure["country"], "same_as": [],
                                 "detail": {"official": official, "documents": 0}, "evidence": [], "documents": 0})
         for answer in answers:
@@ -555,7 +566,7 @@ class Asker:
                 continue
             evidence = self._evidence_of(ev)
             for src, label in by_ev[ev]["sources"].items():
-                item = answers.setdefault(src, {"label": cited_work(label), "iri": src, "same_as": [],
+                item = answers.setdefault(cited_work(label), {"label": cited_work(label), "iri": src, "same_as": [],
                                                 "detail": {"source": label, "claim": by_ev[ev]["sentence"]},
                                                 "evidence": []})
                 item["evidence"].extend(evidence)

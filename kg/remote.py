@@ -151,8 +151,9 @@ class RemoteStore:
 
     def _post_query(self, sparql: str, accept: str, union: bool) -> httpx.Response:
         params = {"union-default-graph": ""} if union and self.union_param else None
-        return self._send("POST", self.query_url, "query", params=params, content=sparql.encode("utf-8"),
-                          headers={"Content-Type": "application/sparql-query", "Accept": accept})
+        # A form, not an application/sparql-query body: every server takes the form (Virtuoso 7 hangs on the body).
+        return self._send("POST", self.query_url, "query", params=params, data={"query": sparql},
+                          headers={"Accept": accept})
 
     def _graph_params(self, graph_iri: str | None) -> dict[str, str]:
         return {"default": ""} if graph_iri is None else {"graph": graph_iri}
