@@ -315,7 +315,7 @@ class Asker:
                 about = {e["iri"] for e in parsed.entities}
                 if not about & {d.get("subject"), d.get("object"), d.get("material")}:
                     continue
-            if parsed.intent in {"dependencies", "parties_of_agreement", "suppliers_of_material"} and \
+            if parsed.intent in {"dependencies", "parties_of_agreement"} and \
                     row.get("answer") in {e["iri"] for e in parsed.entities if not e.get("cited")}:
                 continue  # the actor asked about is not its own answer
             kept.append(row)

@@ -33,6 +33,7 @@ N_TRIPLES = "application/n-triples"
 N_QUADS = "application/n-quads"
 # The first keyword that is not inside an IRI, a string or a comment decides the query form.
 _TOKENS = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|#[^\n]*|[A-Za-z_][\w-]*:?")
+_BRACES = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|#[^\n]*|[{}]")
 _FORMS = {"select": "select", "ask": "select", "construct": "graph", "describe": "graph"}
 
 
@@ -49,6 +50,28 @@ def query_form(sparql: str) -> str:
         if form:
             return form
     raise QueryError("malformed SPARQL: no SELECT, ASK, CONSTRUCT or DESCRIBE in the query")
+
+
+def inline_values(sparql: str, values: str) -> str:
+    """Put a trailing VALUES clause inside the query's WHERE group instead, where it means the same (a join with
+    the pattern, before projection): Virtuoso 7 resolves a trailing VALUES against the projected variables only
+    ("No column doc") when the bound variable is not selected.
+
+    >>> inline_values("SELECT ?h WHERE { GRAPH ?d { ?d <p> ?h } } LIMIT 1", " VALUES (?d) { (<d>) }")
+    'SELECT ?h WHERE { GRAPH ?d { ?d <p> ?h }  VALUES (?d) { (<d>) }\\n} LIMIT 1'
+    """
+    if not values:
+        return sparql
+    depth = 0
+    for match in _BRACES.finditer(sparql):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth == 0:
+                return sparql[:match.start()] + values + "\n" + sparql[match.start():]
+    return sparql + values
 
 
 def json_value(term: dict | None) -> object:
@@ -180,7 +203,8 @@ class RemoteStore:
 
     def select(self, sparql: str, **bindings: str) -> list[dict[str, object]]:
         """SELECT with our prefixes; bindings are IRIs bound with a VALUES clause (never pasted text)."""
-        response = self._post_query(SPARQL_PREFIXES + sparql + values_clause(bindings), RESULTS_JSON, True)
+        response = self._post_query(SPARQL_PREFIXES + inline_values(sparql, values_clause(bindings)), RESULTS_JSON,
+                                    True)
         try:
             data = response.json()
             names = data["head"]["vars"]
@@ -317,4 +341,4 @@ def _file_chunks(path: Path, size: int) -> Iterable[bytes]:
         yield from iter(lambda: handle.read(size), b"")
 
 
-__all__ = ["RemoteStore", "json_value", "query_form"]
+__all__ = ["RemoteStore", "inline_values", "json_value", "query_form"]
