@@ -19,7 +19,8 @@ MEASURES = [
     (r"border-adjusted price floors?", "border-adjusted price floors", "PriceFloor"),
     (r"price[- ]floors?|minimum prices?|prijsvloer(en)?|minimumprijz(en|s)|bodemprijz(en|s)", "price floors", "PriceFloor"),
     (r"price[- ]gap subsid(y|ies)", "price-gap subsidies", "Subsidy"),
-    (r"export[- ]ban|ban(ned|s)? (the )?exports?|exportverbod|uitvoerverbod|suspended exports|export suspension",
+    (r"export[- ]ban|ban(ned|s)? (all |the )?exports?|exportverbod|uitvoerverbod|(suspend|halt|stopp?)(ed|s)? (all |the )?"
+     r"exports?|export (suspension|stop)|exportstop",
      "export ban", "ExportBan"),
     (r"export[- ]licen[cs](e|es|ing)|licen[cs]es|licensing regime|exportvergunning(en)?", "export licensing", "ExportControl"),
     (r"export (controls?|restrictions?|curbs?|quotas?)|curbed (shipments|exports)|exportbeperking(en)?|"

@@ -30,7 +30,8 @@ for words, value in [
 DOMINANCE = set("dominate dominates dominated dominant dominance control controls grip top leading largest biggest "
                 "domineert dominant dominanter dominantie grootste beheerst".split())
 MEASURE_WORDS = set("ban banned bans licence licences license licenses licensing control controls restrict restricted "
-                    "restriction restrictions curb curbed curbs quota quotas verbod verbood vergunning".split())
+                    "restriction restrictions curb curbed curbs quota quotas verbod verbood vergunning suspend "
+                    "suspended suspension halt halted".split())
 SOURCE_PREPOSITIONS = {"from", "in", "by", "uit", "door", "van"}
 CUSTOMER_MARKERS = {"'s", "’s", "to", "aan", "for"}
 CUSTOMER_NOUNS = {"supply", "supplies", "imports", "import", "consumption", "needs", "demand", "use", "aanvoer",
@@ -118,7 +119,8 @@ def _roles(actors: list[Mention], clause: list[Token]) -> tuple[Mention | None, 
         subjects = [m for m in candidates if _in_subject(doc[m.start])]
         sourced = [m for m in candidates if doc[m.start].head.lower_ in SOURCE_PREPOSITIONS]
         relcl = [m for m in candidates if any(t.dep_ == "relcl" and t.head.i in range(m.start, m.end) for t in clause)]
-        ranked = subjects or sourced or relcl or candidates
+        passive = any(t.dep_ in {"auxpass", "nsubjpass"} for t in clause)
+        ranked = (sourced or subjects if passive else subjects or sourced) or relcl or candidates
     else:
         ranked = candidates
     subject = ranked[0]
