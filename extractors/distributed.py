@@ -9,6 +9,7 @@ per process) and returns what the writer needs: the document graph as N-Triples,
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import multiprocessing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -98,6 +99,8 @@ def extract_documents(items: list[Extracted], processes: int = 1, executor: str 
         raise ExecutorError(f"--processes must be at least 1, not {processes}")
     if not items:
         return
+    # extract() fills in each item's graph: work on copies, so the same items can be extracted again
+    items = [dataclasses.replace(item, graph=None) for item in items]
     if executor == "dask":
         if not scheduler:
             raise ExecutorError("--executor dask needs --scheduler ADDRESS (e.g. tcp://127.0.0.1:8786, printed by "

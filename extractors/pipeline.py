@@ -40,6 +40,7 @@ def build_nlp(lang: str) -> Language:
         nlp.add_pipe("sentencizer")
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         ruler = nlp.add_pipe("entity_ruler", name="crm_entity_ruler")
+        nlp.add_pipe("crm_dutch_names_v1")
         nlp.initialize()
     else:
         raise ValueError(f"unsupported language {lang!r}")

@@ -71,8 +71,8 @@ def agreements(doc: Doc) -> Doc:
         refs += [m.ref for m in sentence_mentions(sent, {"POLICY"}) if m.ref.label[:1].isupper()
                  and not m.ref.rdf_type.endswith("Policy") or m.ref.label.startswith("Project")]
         refs = list({r.iri: r for r in refs}.values())
-        actors = [m for m in sentence_mentions(sent, {"COUNTRY", "ORG"})
-                  if not any(m.start < e and m.end > s for s, e in spans)]  # 'FORGE' is the forum, not a party
+        actors = [m for m in sentence_mentions(sent, {"COUNTRY", "ORG"}) if m.via != "demonym"  # 'Chinese handen'
+                  and not any(m.start < e and m.end > s for s, e in spans)]  # 'FORGE' is the forum, not a party
         text = sent.text
         successor = SUCCESSOR.search(text)
         if successor and len(refs) >= 2:
@@ -201,8 +201,8 @@ def _successor_pair(text: str, refs: list[Ref]) -> tuple[Ref | None, Ref | None]
 
 
 def _recent_group(doc: Doc, sent: Span) -> list[Ref]:
-    """The actors (two or more) named together in one of the three sentences before `sent`."""
-    previous = [s for s in doc.sents if s.end <= sent.start][-3:]
+    """The actors (two or more) named together in one of the five sentences before `sent`."""
+    previous = [s for s in doc.sents if s.end <= sent.start][-5:]
     for earlier in reversed(previous):
         group = unique_refs([m for m in sentence_mentions(earlier, {"COUNTRY", "ORG"})
                              if m.via not in {"coreference", "demonym"} and not _after_with_outside(doc, m)])

@@ -34,7 +34,12 @@ def dependencies(doc: Doc) -> Doc:
                                      and (m.ref.kind == "COUNTRY" or m.ref.rdf_type.endswith("#Company"))
                                      and not ATTRIBUTION.search(doc[max(sent.start, m.start - 4): m.start].text)
                                      and not doc[max(0, m.start - 2): m.start].text.lower().replace(" ", "").endswith("non-")])
-            dependents = [m for m in actors if m.start < trigger.i]
+            attributed = {m.start for m in actors if ATTRIBUTION.search(doc[max(sent.start, m.start - 4): m.start].text)}
+            dependents = [m for m in actors if m.start < trigger.i and m.start not in attributed]
+            if not dependents:  # Dutch inversion: 'Volgens de Rekenkamer importeert de EU ... uit Congo'
+                source = next((t.i for t in clause if t.i > trigger.i and t.lower_ in {"uit", "from", "van"}), None)
+                dependents = [m for m in actors if trigger.i < m.start < (source or trigger.i) and m.start not in attributed]
+                suppliers = [r for r in suppliers if all(r.iri != d.ref.iri for d in dependents)]
             dependent = dependents[0].ref if dependents else focal_actor(doc, {r.iri for r in suppliers})
             suppliers = [s for s in suppliers if dependent is None or s.iri != dependent.iri]
             if dependent is None or not suppliers:

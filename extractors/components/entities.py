@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from extractors.facts import Mention, Ref, mentions, register_extensions
 from extractors.vocabulary import load_entries
@@ -49,6 +49,38 @@ def ruler_patterns(make_doc) -> list[dict]:
     # Named programmes: 'Project Vault'.
     patterns.append({"label": "POLICY", "pattern": [{"LOWER": "project"}, {"IS_TITLE": True, "OP": "+"}]})
     return patterns
+
+
+PARTICLES = {"van", "der", "de", "den", "von", "la", "le", "du", "ter", "ten"}
+NOT_NAMES = {"Europese", "Commissie", "Unie", "Rekenkamer", "Raad", "Bank", "Agentschap", "Ministerie", "Minister",
+             "Parlement", "Staten", "Verenigde", "Republiek", "Democratische", "Zuid", "Noord", "State", "Union",
+             "Zaken", "Buitenlandse", "Economische", "De", "Het", "Een", "Amerikanen", "Europeanen", "Chinezen"}
+
+
+@Language.component("crm_dutch_names_v1")
+def dutch_names(doc: Doc) -> Doc:
+    """Person names in Dutch text, which has no statistical NER here: runs of two to four capitalised words
+    (particles such as 'van der' allowed) that no vocabulary entity covers, e.g. 'Ursula von der Leyen'."""
+    taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    spans, i = [], 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and j not in taken and (doc[j].is_title and doc[j].is_alpha or
+                                                   doc[j].lower_ in PARTICLES and j > i):
+            j += 1
+        while j > i and doc[j - 1].lower_ in PARTICLES:
+            j -= 1
+        start = i
+        capitals = [t for t in doc[i:j] if t.text[:1].isupper()]
+        if doc[i].is_sent_start and len(capitals) >= 3:
+            start = i + 1  # 'Commissievoorzitter Ursula von der Leyen zei': the first word is capitalised by position
+        words = [t.text for t in doc[start:j]]
+        english_name = start > 0 and doc[start - 1].lower_ in {"on", "of", "for", "the", "and"}
+        if 2 <= len([w for w in words if w[:1].isupper()]) <= 4 and not set(words) & NOT_NAMES and not english_name:
+            spans.append(Span(doc, start, j, label="PERSON"))
+        i = max(j, i + 1)
+    doc.ents = list(doc.ents) + spans
+    return doc
 
 
 def ref_for_vocab(iri: str) -> Ref:

@@ -96,6 +96,9 @@ def _content(sent: Span, verb) -> str:
             if len(text.split()) >= 3:
                 return _clean(text)
     start = verb.i + 1
+    marker = next((t.i for t in doc[verb.i + 1: min(sent.end, verb.i + 16)] if t.lower_ in {"dat", "that"}), None)
+    if marker is not None:
+        start = marker + 1  # 'zei al in september 2022, in haar State of the Union, dat ...'
     while start < sent.end and doc[start].lower_ in {"that", "dat", "erop", "op", "on", ","}:
         start += 1
     return _clean(doc[start:sent.end].text)

@@ -31,9 +31,11 @@ DOMINANCE = set("dominate dominates dominated dominant dominance control control
                 "domineert dominant dominanter dominantie grootste beheerst".split())
 MEASURE_WORDS = set("ban banned bans licence licences license licenses licensing control controls restrict restricted "
                     "restriction restrictions curb curbed curbs quota quotas verbod verbood vergunning suspend "
-                    "suspended suspension halt halted".split())
+                    "suspended suspension halt halted exportstop stopte schortte opgeschort".split())
 SOURCE_PREPOSITIONS = {"from", "in", "by", "uit", "door", "van"}
 CUSTOMER_MARKERS = {"'s", "’s", "to", "aan", "for"}
+AGENT_NOUNS = {"supplier", "suppliers", "producer", "producers", "refiner", "refiners", "exporter", "exporters",
+               "leverancier", "leveranciers", "producent", "producenten", "exporteur", "exporteurs"}
 CUSTOMER_NOUNS = {"supply", "supplies", "imports", "import", "consumption", "needs", "demand", "use", "aanvoer",
                   "invoer", "verbruik", "behoefte"}
 IMPORT_WORDS = {"imports", "import", "importeert", "invoert", "buys", "obtains", "gets"}
@@ -58,6 +60,9 @@ def supply_relations(doc: Doc) -> Doc:
             anchor = materials[0].start
             triggers.sort(key=lambda t: (_kind(t)[0] == "supplies", abs(t.i - anchor)))
             trigger = triggers[0] if triggers else None
+            if trigger is not None and trigger.lower_ in AGENT_NOUNS and not any(
+                    abs(m.start - trigger.i) <= 3 for m in clause_mentions(clause, ACTOR_KINDS)):
+                continue  # 'no trade deal with the main suppliers of lithium': the suppliers are not named
             kind, stage = _kind(trigger) if trigger else ("produces", None)
             if trigger is not None and trigger.lower_ in {"process", "processed"} and any(t.lower_ == "refined" for t in clause):
                 kind, stage = "refines", "Refining"
