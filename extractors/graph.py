@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from extractors.facts import Fact, Ref, facts
 from extractors.pipeline import EXTRACTOR_VERSION
 from extractors.readers import SourceDocument
-from kg.namespaces import CRM, ID, PREFIXES, SCHEMA, document_iri, statement_iri
+from kg.namespaces import CRM, ID, ORG, PREFIXES, SCHEMA, document_iri, statement_iri
 
 STATEMENT_CLASS = {
     "produces": CRM.SupplyStatement, "refines": CRM.SupplyStatement, "recycles": CRM.SupplyStatement,
@@ -169,3 +169,5 @@ def _add_fact(graph: Graph, doc_node: URIRef, source: SourceDocument, fact: Fact
             graph.add((entity, CRM.policyType, CRM[fact.role]))
     if fact.kind == "said" and fact.role and fact.subject.kind == "PERSON":
         graph.add((URIRef(fact.subject.iri), CRM.role, Literal(fact.role)))
+        if fact.on_behalf_of is not None:
+            graph.add((URIRef(fact.subject.iri), ORG.memberOf, URIRef(fact.on_behalf_of.iri)))

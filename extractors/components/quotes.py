@@ -42,8 +42,9 @@ def attributed_statements(doc: Doc) -> Doc:
             content = _content(sent, token)
             if len(content.split()) < 3:
                 continue
+            role = _role(sent, speaker)
             out.append(Fact(kind="said", subject=speaker.ref, sentence=sent, extractor=NAME, text=content,
-                            verbatim=bool(QUOTES.search(sent.text)), role=_role(sent, speaker),
+                            verbatim=bool(QUOTES.search(sent.text)), role=role, on_behalf_of=_organisation(sent, speaker, role),
                             date=(doc._.meta or {}).get("date")))  # when it was reported, unless the text says
             break
         else:
@@ -108,6 +109,16 @@ def _clean(text: str) -> str:
     text = CITATION.sub("", text).strip()
     text = re.sub(r"^(that|dat)\s+", "", text, flags=re.I)
     return re.sub(r"\s+", " ", text).strip(" .,;")
+
+
+def _organisation(sent: Span, speaker: Mention, role: str | None):
+    """The organisation named in the speaker's role ('Policy Officer at the European Environmental Bureau')."""
+    if not role or speaker.ref.kind != "PERSON":
+        return None
+    doc = sent.doc
+    named = [m for m in sentence_mentions(sent, {"ORG", "COUNTRY"})
+             if m.via != "coreference" and doc[m.start:m.end].text in role]
+    return named[0].ref if named else None
 
 
 def _role(sent: Span, speaker: Mention) -> str | None:
