@@ -216,8 +216,10 @@ class Asker:
         reply: dict = {"question": question, "language": parsed.language, "intent": parsed.intent,
                        "entities": public_entities, "sparql": None, "answers": []}
         if parsed.intent is None:
-            reply["message"] = ("I could not match this question to a question I know. Try one of these: " +
-                                " | ".join(EXAMPLES.values()))
+            nearest = nearest_templates(question)
+            reply["suggestions"] = nearest
+            reply["message"] = ("I could not match this question to a question I know. The nearest ones I can "
+                                "answer: " + " | ".join(f"{s['example']} ({s['intent']})" for s in nearest))
             return reply
         if parsed.intent == "sources_of_claim":
             reply["answers"] = self._sources(parsed)
@@ -605,6 +607,19 @@ def template_header(intent: str) -> dict[str, str]:
         if m:
             meta[m.group(1).strip()] = m.group(2).strip()
     return meta
+
+
+def nearest_templates(question: str, count: int = 3) -> list[dict]:
+    """The question templates whose description and examples share the most words with `question`."""
+    words = {stem(w) for w in content_words(question)}
+    scored = []
+    for intent, example in EXAMPLES.items():
+        header = template_header(intent)
+        text = " ".join([(QUESTIONS_DIR / f"{intent}.rq").read_text(encoding="utf-8").splitlines()[0],
+                         header.get("example (en)", ""), header.get("example (nl)", ""), example])
+        overlap = len(words & {stem(w) for w in content_words(text)})
+        scored.append((-overlap, list(EXAMPLES).index(intent), intent, example))
+    return [{"intent": intent, "example": example} for _, _, intent, example in sorted(scored)[:count]]
 
 
 def cited_work(entry: str) -> str:
