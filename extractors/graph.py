@@ -20,6 +20,7 @@ STATEMENT_CLASS = {
     "importsFrom": CRM.Dependency, "dependsOn": CRM.Dependency, "partyTo": CRM.Participation, "said": CRM.Quote,
     "target": CRM.TargetStatement, "policy": CRM.PolicyStatement, "attended": CRM.Attendance,
     "participants": CRM.CountStatement, "succeeds": CRM.SuccessionStatement,
+    "covers": CRM.ScopeStatement,
 }
 DOCUMENT_TYPE = {"news": CRM.NewsArticle, "audit-report": CRM.AuditReport, "press-release": CRM.PressRelease,
                  "other": CRM.OtherDocument}

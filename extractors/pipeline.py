@@ -44,7 +44,7 @@ def build_nlp(lang: str) -> Language:
         nlp.initialize()
     else:
         raise ValueError(f"unsupported language {lang!r}")
-    ruler.add_patterns(entities.ruler_patterns(nlp.make_doc))
+    ruler.add_patterns(entities.ruler_patterns(nlp.make_doc, tagged=lang == "en"))
     nlp.add_pipe("crm_entity_linker_v1")
     nlp.add_pipe("crm_coreference_v1")
     for name in RELATION_COMPONENTS:

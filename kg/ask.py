@@ -44,23 +44,27 @@ CUES = [
                          r"according to which)\b"),
     ("successor", r"\b(succeeds?|successor|replaces?|replaced|opvolger|vervangt|vervangen)\b"),
     ("recycling_rates", r"\brecycled at rates?\b|\brecycling rates? (above|over|of more)\b|\bvoor meer dan \d+ procent gerecycl"),
-    ("not_recycled", r"\b(not|niet|never|geen)\b.*\b(\w*recycl\w*|recovered|hergebruikt)\b|\bzero recovery\b"),
-    ("targets", r"\b(targets?|benchmarks?|goals?|objectives?|doel\w*|streven|uit recycling komen|"
-                r"should come from)\b"),
-    ("statements_of_person", r"\b(say|said|says|position|argue\w*|warn\w*|zei|zegt|zeiden|standpunt|stelt|"
+    ("not_recycled", r"\b(not|niet|never|geen|hardly|barely|scarcely|nauwelijks|amper)\b.*\b(\w*recycl\w*|recovered|"
+                     r"hergebruikt|teruggewonnen)\b|\bzero recovery\b"),
+    ("materials_of_actor", r"\b(which|what|welke) (minerals?|materials?|metals?|elements?|rare earth elements|"
+                           r"grondstoffen|mineralen|metalen)\b(?!\s+(agreements?|deals?|pacts?|frameworks?|partnerships?|"
+                           r"akkoord\w*|overeenkomst\w*))"),
+    ("targets", r"\b(targets?|benchmarks?|goals?|objectives?|doel\w*|streven|uit recycling komen|should come from|"
+                r"minimum|thresholds?|quotas? for|have to meet|required|requirements?|verplicht\w*|minimaal)\b"),
+    ("statements_of_person", r"\b(say|said|says|position|argue\w*|warn\w*|zei|zegt|zeiden|standpunt|stelt|respond\w*|"
+                             r"react\w*|repl(y|ied)|comment\w*|stance|view|think|thinks|reageer\w*|antwoord\w*|"
                              r"what did .* (tell|state|claim))\b"),
     ("attendees", r"\b(attend\w*|took part|take part|participat\w*|host\w*|represent\w*|gastheer|nam deel|"
-                  r"deelnemers|vertegenwoordig\w*|aanwezig)\b"),
-    ("policies", r"\b(restrictions?|measures?|polic(y|ies)|price floors?|export (ban|controls?|licen\w+)|tools?|"
-                 r"instruments?|maatregel\w*|prijsvloer\w*|exportverbod|succeeds?|successor|opvolger|forum)\b"),
+                  r"deelnemers|vertegenwoordig\w*|aanwezig|who met|met with|meeting)\b"),
+    ("policies", r"\b(restrictions?|measures?|polic(y|ies)|price floors?|export (ban|controls?|licen\w+|quotas?)|tools?|"
+                 r"instruments?|\w*maatregel\w*|prijsvloer\w*|exportverbod|forum|vehicle|funds?|fonds\w*|"
+                 r"set up|imposed?)\b"),
     ("parties_of_agreement", r"\b(parties|party of|partners of|chair\w*|voorzitter\w*|rol binnen|with which countries|"
-                             r"met welke landen|handle purchasing|members of)\b"),
+                             r"met welke landen|handle purchasing|members of|samenwerk\w*|werken samen|joint venture)\b"),
     ("agreements_of_actor", r"\b(agreements?|initiatives?|partnerships?|memorand\w+|mou|frameworks?|deals?|"
-                            r"commit\w*|akkoord\w*|verdrag\w*|partnerschap\w*)\b"),
-    ("dependencies", r"\b(depend\w*|reliant|relian\w*|concentrated|afhankelijk\w*|main suppliers?|imports?|importing|"
-                     r"imported|importeert|importeren|invoer\w*|obtains?|haalt|halen)\b"),
-    ("materials_of_actor", r"\b(which|what|welke) (minerals?|materials?|metals?|elements?|rare earth elements|"
-                           r"grondstoffen|mineralen|metalen)\b"),
+                            r"commit\w*|akkoord\w*|verdrag\w*|partnerschap\w*|concluded|overeenkomst\w*)\b"),
+    ("dependencies", r"\b(depend\w*|reliant|relian\w*|rely|relies|relying|concentrated|afhankelijk\w*|main suppliers?|"
+                     r"imports?|importing|imported|importeert|importeren|invoer\w*|obtains?|haalt|halen)\b"),
     ("suppliers_of_material", r"\b(suppl\w+|produc\w+|refin\w+|process\w*|min(e|es|ed|ing)|dominat\w+|obtain\w*|"
                               r"export\w*|makes?|manufactur\w+|lever\w*|produce\w*|verwerk\w*|raffin\w*|delft|delven|"
                               r"wint|winnen|source of|comes? from|komt uit|komen uit|afkomstig)\b"),
@@ -196,6 +200,9 @@ class Asker:
             intent = "parties_of_agreement"
         if intent == "parties_of_agreement" and not kinds & {"AGREEMENT", "POLICY"} and kinds & {"COUNTRY", "ORG"}:
             intent = "agreements_of_actor" if "with which" not in low else intent
+        if intent == "materials_of_actor" and len([e for e in entities if e["kind"] in {"COUNTRY", "ORG"}]) >= 2 and \
+                re.search(dict(CUES)["dependencies"], low):
+            intent = "dependencies"  # 'Which metals does the EU import from China?'
         if intent == "materials_of_actor" and not kinds & {"COUNTRY", "ORG", "POLICY", "AGREEMENT"}:
             intent = "suppliers_of_material" if "MATERIAL" in kinds else intent
         if intent == "suppliers_of_material" and "MATERIAL" not in kinds:
@@ -272,6 +279,7 @@ class Asker:
             by_kind.setdefault(e["kind"], []).append(e["iri"])
         details = self._details([r["st"] for r in rows])
         low = parsed.question.lower()
+        named = {e["iri"] for e in parsed.entities if e["kind"] in {"COUNTRY", "ORG", "POLICY", "AGREEMENT"}}
         kept = []
         for row in rows:
             d = details.get(row["st"], {})
@@ -281,6 +289,8 @@ class Asker:
                     continue
             if parsed.intent == "targets" and parsed.stage and d.get("stage") and d["stage"] != parsed.stage:
                 continue
+            if parsed.intent == "targets" and named and not ({row.get("setter")} | self._parties(row.get("setter"))) & named:
+                continue  # 'the targets of the Critical Raw Materials Act', 'the EU's 2030 targets'
             if parsed.intent == "materials_of_actor" and by_kind.get("MATERIAL"):
                 if not self._narrower(row["answer"], by_kind["MATERIAL"]):
                     continue
@@ -424,9 +434,13 @@ class Asker:
             short.append(acronyms[0] if acronyms else entry.label)
         return "–".join(sorted(short)) + " " + label
 
-    def _parties(self, agreement: str) -> set[str]:
-        return {r["p"] for r in self.store.select(
-            "SELECT DISTINCT ?p WHERE { ?s crm:relation crm:partyTo ; crm:object ?ag ; crm:subject ?p }", ag=agreement)}
+    def _parties(self, agreement: str | None) -> set[str]:
+        """Parties of an agreement or law: from partyTo statements and from the vocabulary's crm:party."""
+        if not agreement:
+            return set()
+        return {r["p"] for r in self.store.select("""
+            SELECT DISTINCT ?p WHERE { { ?s crm:relation crm:partyTo ; crm:object ?ag ; crm:subject ?p }
+                                       UNION { ?ag crm:party ?p } }""", ag=agreement)}
 
     def _details(self, statements: list[str]) -> dict[str, dict]:
         if not statements:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.store import OxigraphStore
+from kg.store import OxigraphStore  # or kg.remote.RemoteStore: the same dump/load/update methods
 
 
 @dataclass
@@ -30,7 +30,7 @@ def dump(store: OxigraphStore, path: str | Path) -> DumpSummary:
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
     try:
-        store.db.dump(str(partial), format=ox.RdfFormat.N_QUADS)
+        store.dump(str(partial), format=ox.RdfFormat.N_QUADS)
         os.replace(partial, path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
@@ -56,8 +56,9 @@ def restore(store: OxigraphStore, path: str | Path, force: bool = False) -> Dump
                          "empty store, or pass --force to replace its contents", path=store.path or ":memory:")
     store._writable()
     if existing:
-        store.db.clear()
-    store.db.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        store.update("CLEAR ALL")
+    with path.open("rb") as handle:
+        store.load(handle, format=ox.RdfFormat.N_QUADS)
     store.flush()
     return DumpSummary(str(path), quads, graphs)
 

@@ -18,7 +18,8 @@ from kg.namespaces import CRM, entity_iri
 
 NAME = "crm_agreements.v1"
 
-HEADS = r"(?:Framework|Partnership|Agreement|Memorandum of Understanding|Forum|Alliance|Initiative|Pact|Accord|Treaty|Coalition)"
+HEADS = (r"(?:Framework|Partnership|Agreement|Memorandum of Understanding|Forum|Alliance|Initiative|Pact|Accord|Treaty|"
+         r"Coalition|Fund)")
 NAMED = re.compile(r"\b((?:[A-Z][\w’'–-]*\s+){0,6}" + HEADS + r"(?:\s+(?:for|on|of|to|through|and|the|[A-Z][\w’'-]*)){0,14})"
                    r"(?:\s*\(([A-Z]{2,})\))?")
 GENERIC = re.compile(
@@ -59,8 +60,11 @@ def agreements(doc: Doc) -> Doc:
     year = (doc._.meta or {}).get("year")
     last: list[Ref] = []
     last_parties: list[Ref] = []
+    programmes: list[Ref] = []  # named laws and programmes, for 'the regulation covers ...'
     for sent in content_sentences(doc):
-        refs = _agreement_mentions(doc, sent, acronyms, year, last)
+        corefs: list[Ref] = []
+        refs = _agreement_mentions(doc, sent, acronyms, year, last, corefs)
+        coreferent = bool(refs) and len(corefs) == len(refs)  # only 'such an initiative', 'the accord', ...
         spans = []
         for start, end, ref in refs:
             token_start = _token_at(doc, sent.start_char + start)
@@ -80,6 +84,13 @@ def agreements(doc: Doc) -> Doc:
             if new and old:
                 out.append(Fact(kind="succeeds", subject=new, object=old, sentence=sent, extractor=NAME,
                                 extra_entities=[r for r in (new, old) if r.iri not in _vocab_iris()]))
+        if COVERS.search(text) and (refs or last or programmes):
+            covered = unique_refs(sentence_mentions(sent, {"MATERIAL"}))
+            scope = (refs or last or programmes)[-1:] if not refs else refs[:1]
+            for ref in scope if covered else []:
+                for material in covered:  # 'Among the minerals it covers are lithium, graphite and titanium'
+                    out.append(Fact(kind="covers", subject=ref, material=material, sentence=sent, extractor=NAME,
+                                    extra_entities=[ref] if ref.iri not in _vocab_iris() else []))
         if not refs and last and LISTING.search(text) and len(unique_refs(actors)) >= 2 and \
                 re.search(r"\b(partners?|signatories|members|parties|partnerlanden)\b", text, re.I) and \
                 not re.search(r"\b(participat\w*|attend\w*|delegations?|deelnemende)\b", text, re.I):
@@ -102,21 +113,26 @@ def agreements(doc: Doc) -> Doc:
         count = _count(text)
         role = "chair" if CHAIR.search(text) else "purchaser" if PURCHASER.search(text) else \
             "participant" if JOINING.search(text) else None
+        negated = bool(re.search(r"\b(without|not|never|failed to|zonder|niet)\b", text, re.I))
+        if coreferent and not PARTICIPATION.search(text) or _inside_quotes(text):
+            parties = []  # 'This agreement signals to Russia ...': mentioning an agreement does not make parties
         for ref in refs:
             for party in parties:
                 if party.iri == ref.iri:
                     continue
                 out.append(Fact(kind="partyTo", subject=party, object=ref, sentence=sent, extractor=NAME,
-                                modality=status, role=role, count=count if len(parties) <= 2 else None,
+                                modality=status, role=role, polarity=not negated, count=count if len(parties) <= 2 else None,
                                 text=_remainder(text) if count else None,
                                 extra_entities=[ref] if ref.iri not in _vocab_iris() else []))
         if parties:
             last_parties = parties
         last = refs
+        programmes = [m.ref for m in sentence_mentions(sent, {"POLICY"}) if m.ref.label[:1].isupper()] or programmes
     return doc
 
 
-def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year, last: list[Ref]) -> list[tuple[int, int, Ref]]:
+def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year, last: list[Ref],
+                        corefs: list[Ref]) -> list[tuple[int, int, Ref]]:
     text = sent.text
     result: list[tuple[int, int, Ref]] = []
     taken: list[tuple[int, int]] = []
@@ -153,6 +169,7 @@ def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year, la
             continue  # 'offtake agreements' are a trade measure, not an agreement between states
         if last and GENERIC_NOUN.match(phrase) and re.search(r"\b(such an?|this|that|the|these|deze|dit|dat|het)\s*$", before):
             result.append((m.start(), m.end(), last[-1]))  # 'such an initiative' is the one named last
+            corefs.append(last[-1])
             taken.append((m.start(), m.end()))
             continue
         tail = TOPIC_TAIL.match(text[m.end():])
@@ -185,6 +202,10 @@ TOPIC_TAIL = re.compile(r"\s+(?:on|for|over|voor)\s+(?:the\s+)?(?:security of\s+
                         r"(?:raw[- ]materials?|minerals?|mineralen|grondstoffen)(?:\s+supply chains?)?", re.I)
 SUCCESSOR = re.compile(r"\b(successor to|succeeds|replaces|replaced|took over from|opvolger van|vervangt|vervangen|"
                        r"volgt .* op)\b", re.I)
+COVERS = re.compile(r"\b(covers?|covered by|covering|applies to|apply to|includes?|including|concerns?|"
+                    r"omvat|omvatten|geldt voor|gelden voor|betreft)\b", re.I)
+PARTICIPATION = re.compile(r"\b(sign\w*|conclud\w*|ratif\w*|join\w*|agree\w*|struck|launch\w*|negotiat\w*|chair|"
+                           r"ondert\w*|sloten|gesloten|sluiten|treden toe|partij)\b", re.I)
 JOINING = re.compile(r"\b(signed up|take part|taking part|took part|join(?:ed|s)?|participat\w*|doen mee|nemen deel)\b", re.I)
 PURCHASER = re.compile(r"\b(buy|buys|purchas\w+|procure\w*|on .* behalf|kopen|inkopen)\b", re.I)
 
@@ -209,6 +230,10 @@ def _recent_group(doc: Doc, sent: Span) -> list[Ref]:
         if len(group) >= 2:
             return group
     return []
+
+
+def _inside_quotes(text: str) -> bool:
+    return bool(re.match(r"^\s*[\"“„]", text))
 
 
 def _remainder(text: str) -> str:

@@ -24,7 +24,10 @@ MINTED_TYPES = {"PERSON": (CRM.Person, "person"), "ORG": (CRM.Organisation, "org
                 "LAW": (CRM.Policy, "policy"), "POLICY": (CRM.Policy, "policy")}
 
 
-def ruler_patterns(make_doc) -> list[dict]:
+AMBIGUOUS_MATERIALS = {"lead", "tin"}  # also common words: matched only where the tagger says noun
+
+
+def ruler_patterns(make_doc, tagged: bool = True) -> list[dict]:
     """Token patterns for every name, metonym and demonym of the vocabularies."""
     patterns = []
     for entry in load_entries().values():
@@ -34,7 +37,11 @@ def ruler_patterns(make_doc) -> list[dict]:
             tokens = [t.text for t in make_doc(name)]
             if not tokens:
                 continue
-            if entry.kind == "MATERIAL" and not name.isupper():
+            if entry.kind == "MATERIAL" and name.lower() in AMBIGUOUS_MATERIALS:
+                if not tagged:
+                    continue
+                pattern = [{"LOWER": name.lower(), "POS": "NOUN"}]
+            elif entry.kind == "MATERIAL" and not name.isupper():
                 pattern = [{"LOWER": t.lower()} for t in tokens]
             elif name.isupper() or len(name) <= 3:
                 pattern = [{"ORTH": t} for t in tokens]  # acronyms: 'US' must not match 'us'
@@ -103,6 +110,15 @@ def entity_linker(doc: Doc) -> Doc:
             continue  # 'Cobalt Institute', 'Lithium Americas': part of a name, not the material
         if ent.label_ == "METONYM" and ent.start > 0 and doc[ent.start - 1].lower_ in PLACE_PREPOSITIONS:
             continue  # 'the ministerial in Washington': a place, not the government
+        end = ent.end
+        if ent.label_ == "PERSON":  # 'Ursula von der Leyen' where the model stops at 'von'
+            while end < len(doc) and (doc[end].lower_ in PARTICLES and end + 1 < len(doc) or
+                                      doc[end - 1].lower_ in PARTICLES and doc[end].is_title):
+                end += 1
+            while end > ent.end and doc[end - 1].lower_ in PARTICLES:
+                end -= 1
+            if end > ent.end:
+                text = _clean(doc[ent.start:end].text)
         if ent.ent_id_ and ent.ent_id_ in entries:
             ref = ref_for_vocab(ent.ent_id_)
             via = {"METONYM": "metonym", "DEMONYM": "demonym"}.get(ent.label_, "name")
@@ -125,7 +141,7 @@ def entity_linker(doc: Doc) -> Doc:
             continue
         if ref.kind == "PERSON" and len(ref.label.split()) > 1:
             people[ref.label.split()[-1]] = ref
-        found.append(Mention(ent.start, ent.end, ref, via))
+        found.append(Mention(ent.start, end, ref, via))
     return doc
 
 

@@ -11,7 +11,9 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.facts import content_sentences, factory_name, ACTOR_KINDS, CITATION, Fact, Mention, facts, sentence_mentions
+from extractors.facts import (ACTOR_KINDS, CITATION, Fact, Mention, Ref, content_sentences, factory_name, facts,
+                              mentions, sentence_mentions)
+from kg.namespaces import CRM, entity_iri
 
 NAME = "crm_attributed_statements.v1"
 
@@ -23,6 +25,7 @@ conclude concluded find found report reported
 zei zegt zeggen stelt stelde waarschuwde waarschuwt benadrukte benadrukt wees wijst verklaarde verklaart
 noemde noemt pleitte pleit concludeerde concludeert vindt vond meldde meldt""".split())
 ACCORDING = re.compile(r"\b(according to|volgens)\b", re.I)
+QUOTED_AFTER_COLON = re.compile(r":\s*[\"“„]([^\"”]{12,})[\"”]")
 QUOTES = re.compile(r"[\"“”„]")
 
 
@@ -39,7 +42,7 @@ def attributed_statements(doc: Doc) -> Doc:
             speaker = _speaker(sent, token, speakers)
             if speaker is None:
                 continue
-            content = _content(sent, token)
+            content = _content(sent, token, speaker)
             if len(content.split()) < 3:
                 continue
             role = _role(sent, speaker)
@@ -48,6 +51,12 @@ def attributed_statements(doc: Doc) -> Doc:
                             date=(doc._.meta or {}).get("date")))  # when it was reported, unless the text says
             break
         else:
+            quoted = QUOTED_AFTER_COLON.search(sent.text)
+            people = [m for m in speakers if m.ref.kind == "PERSON" and m.via != "coreference"]
+            if quoted and len({m.ref.iri for m in people}) == 1:
+                out.append(Fact(kind="said", subject=people[0].ref, sentence=sent, extractor=NAME,
+                                text=_clean(quoted.group(1)), verbatim=True, date=(doc._.meta or {}).get("date")))
+                continue
             match = ACCORDING.search(sent.text)
             if match:
                 after = [m for m in speakers if sent.doc[m.start].idx - sent.start_char > match.start()]
@@ -68,8 +77,10 @@ def _speaker(sent: Span, verb, speakers: list[Mention]) -> Mention | None:
                 for m in speakers:
                     if m.start <= child.i < m.end or child.i in {t.i for t in doc[m.start:m.end]}:
                         return m
-                # 'the auditors noted' resolved through coreference, or a name inside the subject phrase.
-                inside = [m for m in speakers if child.left_edge.i <= m.start <= child.right_edge.i]
+                if child.pos_ == "PROPN" and child.is_title:
+                    return _named_subject(doc, child)  # a name no model or vocabulary knows: kept, minted
+                # 'the auditors noted' resolved through coreference, or a name at the head of the subject phrase.
+                inside = [m for m in speakers if child.left_edge.i <= m.start <= child.i]
                 return inside[0] if inside else None
         if verb.dep_ in {"conj", "advcl"} and verb.head.i != verb.i:
             return _speaker(sent, verb.head, speakers)
@@ -82,9 +93,22 @@ def _speaker(sent: Span, verb, speakers: list[Mention]) -> Mention | None:
     return before[0] if before else (after[0] if after else None)
 
 
-def _content(sent: Span, verb) -> str:
+def _named_subject(doc: Doc, head) -> Mention | None:
+    """'Virginijus Sinkevičius, Commissioner for ..., welcomed': the subject's own name as a new person."""
+    tokens = [t for t in head.lefts if t.dep_ == "compound" and t.is_title] + [head]
+    if len(tokens) < 2:
+        return None
+    name = " ".join(t.text for t in tokens)
+    ref = Ref(entity_iri("person", name), "PERSON", name, str(CRM.Person))
+    mention = Mention(tokens[0].i, head.i + 1, ref, "minted")
+    mentions(doc).append(mention)
+    return mention
+
+
+def _content(sent: Span, verb, speaker: Mention | None = None) -> str:
     doc = sent.doc
-    before = doc[sent.start: verb.i].text.strip()
+    cut = speaker.start if speaker is not None and speaker.start < verb.i else verb.i
+    before = doc[sent.start: cut].text.strip()  # '"...," Bessent said': the quote before the speaker
     quoted = re.match(r"^[\"“„](.+?)[,.]?[\"”]\s*,?$", before)
     if quoted:  # '"Lynas is now the only producer ...," said Amanda Lacaze'
         return _clean(quoted.group(1))

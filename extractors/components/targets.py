@@ -13,11 +13,13 @@ from extractors.facts import (CITATION, Fact, content_sentences, factory_name, f
                               sentence_mentions, share_spans)
 
 NAME = "crm_targets.v1"
-TARGET_WORDS = re.compile(r"\b(targets?|benchmarks?|goals?|objectives?|aims?|should|must|at least|no more than|"
+TARGET_WORDS = re.compile(r"\b(targets?|benchmarks?|goals?|objectives?|aims?|thresholds?|quotas?|minimum|mandatory|"
+                          r"should|must|at least|no more than|"
                           r"at most|doel(en|stelling)?|streven|mikt|minstens|ten minste|hoogstens|maximaal|"
                           r"moet|moeten)\b", re.I)
-TARGET_YEAR = re.compile(r"\b(by|in|for|tegen|voor|uiterlijk)\s+(20[2-5]\d)\b|\b(20[2-5]\d)\s+(targets?|objectives?|goals?|"
+TARGET_YEAR = re.compile(r"\b(by|in|for|from|tegen|voor|uiterlijk|vanaf|end of|eind)\s+(20[2-5]\d)\b|\b(20[2-5]\d)\s+(targets?|objectives?|goals?|"
                          r"benchmarks?|doelen)\b", re.I)
+PHRASE_BREAK = re.compile(r",|;|\s(?:and|en|or|while|whereas|terwijl)\s")
 VALUE_WORDS = re.compile(r"\b(at least|no more than|at most|minstens|ten minste|maximaal|hoogstens)\b", re.I)
 STAGES = [("Recycling", r"recycl|hergebruik"), ("Processing", r"process|verwerk|raffin|refin"),
           ("Mining", r"extract|mining|mined|gedolven|delv|winning|mijnbouw"),
@@ -60,12 +62,24 @@ def targets(doc: Doc) -> Doc:
             nearest = sorted(((abs(low + m.start() - start), name) for name, pattern in STAGES
                               for m in re.finditer(pattern, window, re.I)))
             stage = nearest[0][1] if nearest else None
-            begin = max(text.rfind(",", low, start), text.rfind(";", low, start), low - 1) + 1
-            phrase = text[begin: end + len(re.split(r"[,;]", text[end:high])[0])]
-            phrase = re.sub(r"^\s*(,|and|en)\s+", "", CITATION.sub("", phrase)).strip(" ,.;")
-            out.append(Fact(kind="target", subject=subject, sentence=sent, extractor=NAME, share=value, year=year,
-                            stage=stage, text=re.sub(r"\s+", " ", phrase)))
+            before = [m.end() for m in PHRASE_BREAK.finditer(text, low, start)]
+            begin = before[-1] if before else low
+            after = PHRASE_BREAK.search(text, end, high)
+            finish = after.start() if after else high
+            phrase = re.sub(r"^\s*(,|and|en)\s+", "", CITATION.sub("", text[begin:finish])).strip(" ,.;")
+            years = [(abs(m.start() - start), int(m.group(1))) for m in re.finditer(r"\b(20[2-5]\d)\b", text[low:high])]
+            own_year = min(years)[1] if years else year
+            material = _material_near(doc, sent, begin, finish)
+            out.append(Fact(kind="target", subject=subject, sentence=sent, extractor=NAME, share=value, year=own_year,
+                            stage=stage, text=re.sub(r"\s+", " ", phrase), material=material))
     return doc
+
+
+def _material_near(doc, sent, begin: int, end: int):
+    """The one material named in a target's own phrase ('at least 16% recycled cobalt'), if there is one."""
+    found = {m.ref.iri: m.ref for m in sentence_mentions(sent, {"MATERIAL"})
+             if begin <= doc[m.start].idx - sent.start_char < end}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _setter(doc, sent):

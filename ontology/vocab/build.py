@@ -284,7 +284,7 @@ MATERIAL_NAMES: dict[str, tuple[str, str]] = {
     "Lithium": ("lithium", "lithium"),
     "Magnesium": ("magnesium", "magnesium"),
     "Manganese": ("manganese", "manganese"),
-    "Natural graphite": ("natural-graphite", "natural graphite"),
+    "Natural graphite": ("natural-graphite", "graphite"),
     "Nickel": ("nickel", "nickel"),
     "Niobium": ("niobium", "niobium"),
     "Phosphate rock": ("phosphate-rock", "phosphate rock"),
@@ -314,7 +314,7 @@ MATERIAL_ALT_EN: dict[str, list[str]] = {
     ],
     "light-rare-earth-elements": ["light rare earth", "light rare-earth metals", "light rare earth metals"],
     "heavy-rare-earth-elements": ["heavy rare earth", "heavy rare-earth metals", "heavy rare earth metals"],
-    "natural-graphite": ["graphite", "natural flake graphite"],
+    "natural-graphite": ["natural graphite", "natural flake graphite"],
     "boron": ["boron", "borates", "borate"],
     "platinum-group-metals": ["PGMs", "PGEs", "platinum metals", "platinum-group elements"],
     "bauxite": ["aluminium", "aluminum", "alumina", "bauxite/alumina/aluminium"],
@@ -375,9 +375,9 @@ ELEMENT_NAMES: dict[str, tuple[str, str]] = {
     "Ag": ("silver", "zilver"), "Mo": ("molybdenum", "molybdeen"),
     "Zr": ("zirconium", "zirkonium"), "In": ("indium", "indium"),
     "Te": ("tellurium", "telluur"), "Cd": ("cadmium", "cadmium"),
-    "Se": ("selenium", "seleen"), "Re": ("rhenium", "renium"),
+    "Se": ("selenium", "seleen"), "Re": ("rhenium", "renium"), "Pb": ("lead", "lood"),
 }
-NON_CRM_SYMBOLS = ["Cr", "Zn", "Sn", "Ag", "Mo", "Zr", "In", "Te", "Cd", "Se", "Re"]
+NON_CRM_SYMBOLS = ["Cr", "Zn", "Sn", "Ag", "Mo", "Zr", "In", "Te", "Cd", "Se", "Re", "Pb"]
 
 
 def is_symbol(alias: str, symbols: set[str]) -> bool:
