@@ -69,12 +69,32 @@ def extract(items: list[Extracted], batch_size: int = 16) -> Iterator[Extracted]
             doc._.meta = {"year": int(item.source.date[:4]) if item.source.date else None, "date": item.source.date}
             _cap_sentences(doc)
             docs.append((doc, item))
-        for doc, item in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
-            item.graph = document_graph(item.source, doc, language)
-            yield item
+        yield from _run(nlp, docs, language, batch_size)
     for item in items:
         if item.error is not None:
             yield item
+
+
+def _run(nlp, docs: list, language: str, batch_size: int) -> Iterator[Extracted]:
+    """Batched nlp.pipe; if a document makes a component fail, the batch is redone one document at a time so
+    that only that document is rejected (with the error), and the rest go on."""
+    done: set[int] = set()
+    try:
+        for doc, item in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
+            item.graph = document_graph(item.source, doc, language)
+            done.add(id(item))
+            yield item
+        return
+    except Exception:  # noqa: BLE001 - any component error: isolate the document that causes it below
+        pass
+    for doc, item in docs:
+        if id(item) in done:
+            continue
+        try:
+            item.graph = document_graph(item.source, nlp(doc), language)
+        except Exception as exc:  # noqa: BLE001 - reported as this document's rejection, never swallowed
+            item.error = f"{item.path}: extraction failed ({type(exc).__name__}: {exc}); please report this document"
+        yield item
 
 
 def _cap_sentences(doc) -> None:

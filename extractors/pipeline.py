@@ -36,8 +36,8 @@ def build_nlp(lang: str) -> Language:
         ruler = nlp.add_pipe("entity_ruler", name="crm_entity_ruler", before="ner")
     elif lang == "nl":
         nlp = spacy.blank("nl")
-        nlp.add_pipe("crm_paragraph_sentences_v1")
         nlp.add_pipe("sentencizer")
+        nlp.add_pipe("crm_paragraph_sentences_v1")  # after the sentencizer, which would overwrite its boundaries
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         ruler = nlp.add_pipe("entity_ruler", name="crm_entity_ruler")
         nlp.add_pipe("crm_dutch_names_v1")

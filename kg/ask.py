@@ -52,15 +52,15 @@ CUES = [
     ("targets", r"\b(targets?|benchmarks?|goals?|objectives?|doel\w*|streven|uit recycling komen|should come from|"
                 r"minimum|thresholds?|quotas? for|have to meet|required|requirements?|verplicht\w*|minimaal)\b"),
     ("statements_of_person", r"\b(say|said|says|position|argue\w*|warn\w*|zei|zegt|zeiden|standpunt|stelt|respond\w*|"
-                             r"react\w*|repl(y|ied)|comment\w*|stance|view|think|thinks|reageer\w*|antwoord\w*|"
+                             r"react\w*|repl(y|ied)|comment\w*|stance|view|think|thinks|describe(?!d as)\w*|reageer\w*|antwoord\w*|"
                              r"what did .* (tell|state|claim))\b"),
     ("attendees", r"\b(attend\w*|took part|take part|participat\w*|host\w*|represent\w*|gastheer|nam deel|"
                   r"deelnemers|vertegenwoordig\w*|aanwezig|who met|met with|meeting)\b"),
+    ("parties_of_agreement", r"\b(parties|party of|partners of|chair\w*|voorzitter\w*|rol binnen|with which countries|"
+                             r"met welke landen|handle purchasing|members of|samenwerk\w*|werken samen|joint venture)\b"),
     ("policies", r"\b(restrictions?|measures?|polic(y|ies)|price floors?|export (ban|controls?|licen\w+|quotas?)|tools?|"
                  r"instruments?|\w*maatregel\w*|prijsvloer\w*|exportverbod|forum|vehicle|funds?|fonds\w*|"
                  r"set up|imposed?)\b"),
-    ("parties_of_agreement", r"\b(parties|party of|partners of|chair\w*|voorzitter\w*|rol binnen|with which countries|"
-                             r"met welke landen|handle purchasing|members of|samenwerk\w*|werken samen|joint venture)\b"),
     ("agreements_of_actor", r"\b(agreements?|initiatives?|partnerships?|memorand\w+|mou|frameworks?|deals?|"
                             r"commit\w*|akkoord\w*|verdrag\w*|partnerschap\w*|concluded|overeenkomst\w*)\b"),
     ("dependencies", r"\b(depend\w*|reliant|relian\w*|rely|relies|relying|concentrated|afhankelijk\w*|main suppliers?|"
@@ -129,6 +129,9 @@ class Asker:
                   { ?e rdfs:label ?name } UNION { ?e skos:altLabel ?name } }"""):
                 kind = row["type"].rsplit("#", 1)[-1].upper().replace("ORGANISATION", "ORG")
                 rows.setdefault((norm(row["name"]), row["e"]), (norm(row["name"]), row["e"], kind, row["name"]))
+                if kind == "PERSON" and len(row["name"].split()) > 1:
+                    surname = norm(row["name"].split()[-1])  # 'Wat zei president Boric?'
+                    rows.setdefault((surname, row["e"]), (surname, row["e"], kind, row["name"]))
             self._labels = sorted(rows.values(), key=lambda r: -len(r[0]))
         return self._labels
 
@@ -155,8 +158,8 @@ class Asker:
             start = text.find(name)
             while start >= 0:
                 end = start + len(name)
-                if not any(s < end and start < e for s, e in taken):
-                    taken.append((start, end))
+                if not any(s < end - 1 and start + 1 < e for s, e in taken):
+                    taken.append((start + 1, end - 1))  # the words, not the spaces around them
                     if all(f["iri"] != iri for f in found):
                         found.append({"mention": name.strip(), "iri": iri, "label": label, "kind": kind, "at": start})
                     break
@@ -170,7 +173,7 @@ class Asker:
         words = content_words(text)
         best: list[tuple[float, dict]] = []
         for name, iri, kind, label in self.names():
-            if kind not in {"AGREEMENT", "POLICY"} or iri in known:
+            if kind not in {"AGREEMENT", "POLICY", "EVENT"} or iri in known:
                 continue
             wanted = content_words(name) - GENERIC_WORDS
             if len(wanted) < 2:
@@ -255,12 +258,19 @@ class Asker:
         if intent == "suppliers_of_material":
             bindings = {"material": by_kind["MATERIAL"][0]}
         elif intent == "materials_of_actor":
+            if not programmes and len(actors) >= 2 and re.search(dict(CUES)["agreements_of_actor"], parsed.question, re.I):
+                programmes = self._agreements_between(actors)  # 'the US–Ukraine resources deal'
+                actors = [] if programmes else actors
             bindings = {"actor": programmes + actors}
         elif intent == "dependencies" and len(actors) >= 2 and re.search(
                 r"\bfor\W*$|\bwaarvoor\b|\bfor (what|which)\b|\b(which|what|welke) (materials?|minerals?|metals?|elements?|"
                 r"grondstoffen|metalen|mineralen)\b",
                 parsed.question, re.I):
             return template("dependency_materials"), {"actor": actors[0], "supplier": actors[1]}
+        elif intent == "dependencies" and actors and re.search(
+                r"\b(on|upon|from|van|uit)\s+(the\s+|de\s+|het\s+)?" + re.escape(self._mention(parsed, actors[0])),
+                norm(parsed.question)) or intent == "dependencies" and self._demonym_only(parsed, actors):
+            return template("dependents"), {"supplier": actors[0]}  # 'Which countries rely on Congolese cobalt?'
         elif intent in {"agreements_of_actor", "dependencies"} and actors:
             bindings = {"actor": actors[0]}
         elif intent in {"parties_of_agreement", "successor"} and programmes:
@@ -270,8 +280,49 @@ class Asker:
         elif intent == "entity_summary" and parsed.entities:
             bindings = {"entity": parsed.entities[0]["iri"]}
         elif intent in {"parties_of_agreement", "successor"}:
-            bindings = {"agreement": "https://w3id.org/crmkg/id/agreement/none"}
+            described = self._agreements_between(actors) if len(actors) >= 2 else self._described_agreement(parsed)
+            bindings = {"agreement": described[0] if described else "https://w3id.org/crmkg/id/agreement/none"}
         return template(intent), bindings
+
+    @functools.lru_cache(maxsize=64)
+    def _bodies_of(self, countries: tuple[str, ...]) -> list[str]:
+        """Organisations that belong to these countries (a regulator, a ministry, a state company)."""
+        if not countries:
+            return []
+        return [r["o"] for r in self.store.select("SELECT DISTINCT ?o WHERE { ?o org:memberOf ?c }", c=list(countries))]
+
+    def _agreements_between(self, actors: list[str]) -> list[str]:
+        """Agreements that all of `actors` are party to."""
+        found = None
+        for actor in actors:
+            rows = {r["ag"] for r in self.store.select(
+                "SELECT DISTINCT ?ag WHERE { ?s crm:relation crm:partyTo ; crm:subject ?a ; crm:object ?ag }", a=actor)}
+            found = rows if found is None else found & rows
+        return sorted(found or [])
+
+    def _described_agreement(self, parsed: Parsed) -> list[str]:
+        """The agreement whose evidence shares most words with the question ('the new lithium venture in the
+        Salar de Atacama'), when no name in the question resolves to one."""
+        words = {stem(w) for w in content_words(parsed.question)} - {stem(w) for w in INTENT_WORDS}
+        scores: dict[str, int] = {}
+        for row in self.store.select("""
+            SELECT DISTINCT ?ag ?sentence WHERE {
+              ?s crm:relation crm:partyTo ; crm:object ?ag ; crm:evidence/crm:sentence ?sentence }"""):
+            overlap = len(words & {stem(w) for w in content_words(row["sentence"])})
+            scores[row["ag"]] = max(scores.get(row["ag"], 0), overlap)
+        best = max(scores.values(), default=0)
+        return [ag for ag, score in scores.items() if score == best] if best >= 2 else []
+
+    @staticmethod
+    def _mention(parsed: Parsed, iri: str) -> str:
+        return next((e["mention"] for e in parsed.entities if e["iri"] == iri), "")
+
+    @staticmethod
+    def _demonym_only(parsed: Parsed, actors: list[str]) -> bool:
+        """'Congolese cobalt': the actor is named by its adjective, as the origin of what is asked about."""
+        entry = load_entries().get(actors[0])
+        mention = Asker._mention(parsed, actors[0])
+        return len(actors) == 1 and entry is not None and any(norm(d).strip() == mention for d in entry.demonyms)
 
     def _filter(self, parsed: Parsed, rows: list[dict]) -> list[dict]:
         by_kind: dict[str, list[str]] = {}
@@ -289,6 +340,9 @@ class Asker:
                     continue
             if parsed.intent == "targets" and parsed.stage and d.get("stage") and d["stage"] != parsed.stage:
                 continue
+            year = re.search(r"\b(20[2-6]\d)\b", parsed.question)
+            if parsed.intent == "targets" and year and d.get("year") and str(d["year"])[:4] != year.group(1):
+                continue
             if parsed.intent == "targets" and named and not ({row.get("setter")} | self._parties(row.get("setter"))) & named:
                 continue  # 'the targets of the Critical Raw Materials Act', 'the EU's 2030 targets'
             if parsed.intent == "materials_of_actor" and by_kind.get("MATERIAL"):
@@ -300,6 +354,7 @@ class Asker:
                     continue
             if parsed.intent == "policies":
                 actors = by_kind.get("COUNTRY", []) + by_kind.get("ORG", []) + by_kind.get("POLICY", []) + by_kind.get("AGREEMENT", [])
+                actors = actors + self._bodies_of(tuple(by_kind.get("COUNTRY", [])))
                 if actors and row.get("actor") not in actors and row.get("answer") not in actors:
                     continue
                 mats = by_kind.get("MATERIAL", [])
@@ -390,7 +445,8 @@ class Asker:
     def _answer_type(self, parsed: Parsed, rows: list[dict]) -> list[dict]:
         low = parsed.question.lower()
         wanted = None
-        if re.search(r"\b(which|what|welke|welk) (country|countries|nations?|land|landen)\b|\bfrom which country\b", low):
+        if re.search(r"\b(which|what|welke|welk) (country|countries|nations?|governments?|states|land|landen|regeringen)\b|"
+                     r"\bfrom which country\b", low):
             wanted = "/id/country/"
         elif re.search(r"\b(who|wie)\b|\bmembers\b|\bofficials\b", low) and parsed.intent == "attendees":
             wanted = "/id/person/"

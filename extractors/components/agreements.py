@@ -71,6 +71,7 @@ def agreements(doc: Doc) -> Doc:
             token_end = max(token_start + 1, _token_at(doc, sent.start_char + end - 1) + 1)
             spans.append((token_start, token_end))
             found.append(Mention(token_start, token_end, ref, "minted"))
+        named = [(ref, span) for (*_, ref), span in zip(refs, spans) if ref not in corefs]
         refs = [r for *_, r in refs] + [m.ref for m in sentence_mentions(sent, {"AGREEMENT"}) if m.via != "minted"]
         refs += [m.ref for m in sentence_mentions(sent, {"POLICY"}) if m.ref.label[:1].isupper()
                  and not m.ref.rdf_type.endswith("Policy") or m.ref.label.startswith("Project")]
@@ -91,6 +92,12 @@ def agreements(doc: Doc) -> Doc:
                 for material in covered:  # 'Among the minerals it covers are lithium, graphite and titanium'
                     out.append(Fact(kind="covers", subject=ref, material=material, sentence=sent, extractor=NAME,
                                     extra_entities=[ref] if ref.iri not in _vocab_iris() else []))
+        for ref, (start, end) in named:
+            named_in = {m.ref.iri: m.ref for m in sentence_mentions(sent, {"COUNTRY", "ORG"})
+                        if start <= m.start and m.end <= end and m.via != "demonym"}
+            for party in named_in.values():  # 'United States–Ukraine ... Fund', 'EU–Indonesia CEPA': named parties
+                out.append(Fact(kind="partyTo", subject=party, object=ref, sentence=sent, extractor=NAME,
+                                extra_entities=[ref] if ref.iri not in _vocab_iris() else []))
         if not refs and last and LISTING.search(text) and len(unique_refs(actors)) >= 2 and \
                 re.search(r"\b(partners?|signatories|members|parties|partnerlanden)\b", text, re.I) and \
                 not re.search(r"\b(participat\w*|attend\w*|delegations?|deelnemende)\b", text, re.I):

@@ -151,7 +151,9 @@ def _clean(text: str) -> str:
 
 
 def _nameish(text: str) -> bool:
-    return bool(re.search(r"[A-Z]", text)) and len(text) > 1 and not text.isdigit()
+    """A name worth minting: capitalised, not a number, not a reference into a legal text ('Article XI:2(a)')."""
+    return bool(re.search(r"[A-Z]", text)) and len(text) > 1 and not text.isdigit() and not re.match(
+        r"(Article|Articles|Paragraph|Section|Annex|Chapter|No\.|Nr\.)\b", text)
 
 
 _NAME_INDEX: dict[str, str] = {}

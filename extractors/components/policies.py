@@ -8,7 +8,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.facts import (content_sentences, factory_name, Fact, Ref, clause_mentions, clauses, facts, is_negated, mentions, modality_of,
+from extractors.facts import (content_sentences, factory_name, focal_actor, Fact, Ref, clause_mentions, clauses, facts, is_negated, mentions, modality_of,
                               sentence_mentions, unique_refs)
 from kg.namespaces import CRM, entity_iri
 
@@ -19,16 +19,18 @@ MEASURES = [
     (r"border-adjusted price floors?", "border-adjusted price floors", "PriceFloor"),
     (r"price[- ]floors?|minimum prices?|prijsvloer(en)?|minimumprijz(en|s)|bodemprijz(en|s)", "price floors", "PriceFloor"),
     (r"price[- ]gap subsid(y|ies)", "price-gap subsidies", "Subsidy"),
-    (r"export[- ]ban|ban(ned|s)? (all |the )?exports?|exportverbod|uitvoerverbod|(suspend|halt|stopp?)(ed|s)? (all |the )?"
-     r"exports?|export (suspension|stop)|exportstop",
+    (r"export[- ]ban|ban(ned|s)? (all |the )?exports?|(ban|prohibition|embargo) on (?:\w+ ){0,3}exports?|exportverbod|uitvoerverbod|(suspend|halt|stopp?|freez)(ed|s|e)? "
+     r"(?:\w+ ){0,2}exports?|export (suspension|stop|freeze)|exportstop|legde .{0,30}uitvoer .{0,30}stil",
      "export ban", "ExportBan"),
     (r"export[- ]licen[cs](e|es|ing)|licen[cs]es|licensing regime|exportvergunning(en)?", "export licensing", "ExportControl"),
-    (r"export (controls?|restrictions?|curbs?|quotas?)|curbed (shipments|exports)|exportbeperking(en)?|"
+    (r"export quotas?|exportquota'?s?", "export quotas", "ExportControl"),
+    (r"export (controls?|restrictions?|curbs?)|curbed (shipments|exports)|exportbeperking(en)?|"
      r"exportcontroles?", "export controls", "ExportControl"),
     (r"stockpil(e|es|ing)|strategic reserves?|voorra(a)?d(en)?|strategische reserve", "stockpile", "Stockpile"),
     (r"offtake agreements?", "offtake agreements", "TradeMeasure"),
     (r"standards-based markets?", "standards-based markets", "TradeMeasure"),
     (r"tariffs?|import duties|invoerheffing(en)?", "tariffs", "TradeMeasure"),
+    (r"raw[- ]materials? fund|grondstoffenfonds|rohstofffonds", "raw materials fund", "Subsidy"),
     (r"subsid(y|ies)|subsidie(s)?", "subsidies", "Subsidy"),
 ]
 MEASURE_RES = [(re.compile(r"\b(" + p + r")\b", re.I), label, kind) for p, label, kind in MEASURES]
@@ -154,6 +156,12 @@ def _subject(doc: Doc, clause) -> Ref | None:
         cands = [m for m in cands if not (m.end < len(doc) and doc[m.end].text in {"'s", "’s"})] or cands
     if cands:
         return cands[0].ref
+    if re.search(r"\b(miners|exporters|companies|producers|government|authorities|mijnbouwers|exporteurs|bedrijven|"
+                 r"regering|overheid)\b",
+                 doc[clause[0].i: clause[-1].i + 1].text, re.I):
+        country = focal_actor(doc)  # 'miners may ship no more than ...': the country whose measure it is
+        if country is not None and country.kind == "COUNTRY":
+            return country
     # 'such an initiative', 'the reserve': the agreement or programme named last.
     last = [m for m in mentions(doc) if m.start < clause[0].i and m.ref.kind in {"AGREEMENT", "POLICY"}]
     return last[-1].ref if last and re.search(r"\b(initiative|reserve|programme|program|scheme|such)\b",

@@ -22,7 +22,7 @@ emphasised stress stressed tell told note noted add added acknowledge acknowledg
 criticised claim claimed explain explained insist insisted urge urged welcome welcomed announce announced declare
 declared describe described suggest suggested point pointed call called caution cautioned predict predicted
 conclude concluded find found report reported
-zei zegt zeggen stelt stelde waarschuwde waarschuwt benadrukte benadrukt wees wijst verklaarde verklaart
+zei zegt stelt stelde waarschuwde waarschuwt benadrukte benadrukt wees wijst verklaarde verklaart
 noemde noemt pleitte pleit concludeerde concludeert vindt vond meldde meldt""".split())
 ACCORDING = re.compile(r"\b(according to|volgens)\b", re.I)
 QUOTED_AFTER_COLON = re.compile(r":\s*[\"“„]([^\"”]{12,})[\"”]")

@@ -6,6 +6,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 
+OPENING_QUOTES = {'"', "“", "„", "‘"}
+
+
 @Language.component("crm_paragraph_sentences_v1")
 def paragraph_sentences(doc: Doc) -> Doc:
     inside = False
@@ -20,4 +23,8 @@ def paragraph_sentences(doc: Doc) -> Doc:
         if token.text.startswith("[") or inside or (prev.text.endswith("]") and token.text in {".", "!", "?", ";"}):
             token.is_sent_start = False
             inside = token.text.startswith("[") and not token.text.endswith("]") or inside and not token.text.endswith("]")
+        elif token.text in OPENING_QUOTES and prev.text in {".", "!", "?"} and prev.whitespace_ and not token.whitespace_ \
+                and i + 1 < len(doc):
+            token.is_sent_start = True  # '... presenteerde. "Dit is de beste kans," zei Boric': the quote opens
+            doc[i + 1].is_sent_start = False
     return doc

@@ -34,6 +34,8 @@ MEASURE_WORDS = set("ban banned bans licence licences license licenses licensing
                     "suspended suspension halt halted exportstop stopte schortte opgeschort".split())
 SOURCE_PREPOSITIONS = {"from", "in", "by", "uit", "door", "van"}
 CUSTOMER_MARKERS = {"'s", "’s", "to", "aan", "for"}
+DEPENDENCY_WORDS = {"imports", "import", "imported", "importeert", "haalt", "halen", "depends", "depend", "relies",
+                    "rely", "afhankelijk", "obtains", "sources"}
 AGENT_NOUNS = {"supplier", "suppliers", "producer", "producers", "refiner", "refiners", "exporter", "exporters",
                "leverancier", "leveranciers", "producent", "producenten", "exporteur", "exporteurs"}
 CUSTOMER_NOUNS = {"supply", "supplies", "imports", "import", "consumption", "needs", "demand", "use", "aanvoer",
@@ -51,6 +53,8 @@ def supply_relations(doc: Doc) -> Doc:
             dominance = [t for t in clause if t.lower_ in DOMINANCE or token_lemma(t) in DOMINANCE]
             if not triggers and not dominance:
                 continue
+            if any(t.lower_ in DEPENDENCY_WORDS for t in clause) and not triggers:
+                continue  # 'Duitsland haalt het grootste deel ... uit China' is a dependency, not production
             if any(t.lower_ in MEASURE_WORDS or token_lemma(t) in MEASURE_WORDS for t in clause):
                 continue  # 'banned exports of gallium' is a policy, not a supply fact
             materials = clause_mentions(clause, {"MATERIAL"}) or _orphans(sent_materials, clause)
@@ -61,7 +65,8 @@ def supply_relations(doc: Doc) -> Doc:
             triggers.sort(key=lambda t: (_kind(t)[0] == "supplies", abs(t.i - anchor)))
             trigger = triggers[0] if triggers else None
             if trigger is not None and trigger.lower_ in AGENT_NOUNS and not any(
-                    abs(m.start - trigger.i) <= 3 for m in clause_mentions(clause, ACTOR_KINDS)):
+                    abs(m.start - trigger.i) <= 3 or _in_subject(doc[m.start]) and trigger.dep_ in {"attr", "appos"}
+                    for m in clause_mentions(clause, ACTOR_KINDS)):
                 continue  # 'no trade deal with the main suppliers of lithium': the suppliers are not named
             kind, stage = _kind(trigger) if trigger else ("produces", None)
             if trigger is not None and trigger.lower_ in {"process", "processed"} and any(t.lower_ == "refined" for t in clause):

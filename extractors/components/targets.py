@@ -13,7 +13,7 @@ from extractors.facts import (CITATION, Fact, content_sentences, factory_name, f
                               sentence_mentions, share_spans)
 
 NAME = "crm_targets.v1"
-TARGET_WORDS = re.compile(r"\b(targets?|benchmarks?|goals?|objectives?|aims?|thresholds?|quotas?|minimum|mandatory|"
+TARGET_WORDS = re.compile(r"\b(targets?|benchmarks?|goals?|objectives?|aims?|thresholds?|minimum|mandatory|"
                           r"should|must|at least|no more than|"
                           r"at most|doel(en|stelling)?|streven|mikt|minstens|ten minste|hoogstens|maximaal|"
                           r"moet|moeten)\b", re.I)
