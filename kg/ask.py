@@ -291,6 +291,23 @@ class Asker:
             return []
         return [r["o"] for r in self.store.select("SELECT DISTINCT ?o WHERE { ?o org:memberOf ?c }", c=list(countries))]
 
+    def _described_events(self, parsed: Parsed) -> list[str]:
+        """Events whose name or attendance sentences share a word with the question: 'the critical minerals talks
+        in Washington' finds the ministerial; 'the signing ceremony for the Codelco–SQM deal' finds nothing."""
+        low = norm(parsed.question)
+        heads = {english for word, english in EVENT_HEADS.items() if f" {word} " in low}
+        words = {stem(w) for w in content_words(parsed.question)} - {stem(w) for w in INTENT_WORDS}
+        found = set()
+        for row in self.store.select("""
+            SELECT DISTINCT ?event ?label ?text WHERE { ?s crm:relation crm:attended ; crm:object ?event .
+              ?event rdfs:label ?label . ?s crm:evidence/crm:sentence ?text }"""):
+            if heads:  # 'the summit', 'de ministersconferentie': events of that kind
+                if any(head in row["label"].lower() for head in heads):
+                    found.add(row["event"])
+            elif words & {stem(w) for w in content_words(row["text"] + " " + row["label"])}:
+                found.add(row["event"])
+        return sorted(found)
+
     def _agreements_between(self, actors: list[str]) -> list[str]:
         """Agreements that all of `actors` are party to."""
         found = None
@@ -365,8 +382,8 @@ class Asker:
             if parsed.intent == "parties_of_agreement" and re.search(r"chair|voorzitter", low) and d.get("role") != "chair":
                 continue
             if parsed.intent == "attendees":
-                events = by_kind.get("EVENT", [])
-                if events and row.get("event") not in events:
+                events = by_kind.get("EVENT", []) or self._described_events(parsed)
+                if row.get("event") not in events:
                     continue
                 if re.search(r"\b(host\w*|gastheer|organis\w+)\b", low) and d.get("role") != "host":
                     continue
@@ -657,6 +674,10 @@ class Asker:
                 for r in rows[:1]]
 
 
+EVENT_HEADS = {"ministerial": "ministerial", "ministersconferentie": "ministerial", "summit": "summit", "top": "summit",
+               "topontmoeting": "summit", "conference": "conference", "conferentie": "conference",
+               "meeting": "meeting", "bijeenkomst": "meeting", "ceremony": "ceremony", "ceremonie": "ceremony",
+               "congress": "congress", "congres": "congress", "forum": "forum"}
 GENERIC_WORDS = {"critical", "mineral", "raw", "material", "agreement", "initiative", "partnership", "framework"}
 INTENT_WORDS = content_words(" ".join(re.sub(r"\\b|[()?|\\.*+\[\]]", " ", cue) for _, cue in CUES)) | content_words(
     "which what who country countries material materials mentioned according described named also example examples "

@@ -9,6 +9,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extractors.components.policies import policy_date
 from extractors.facts import content_sentences, factory_name, Fact, Mention, Ref, facts, mentions, number_value, sentence_mentions
 from kg.namespaces import CRM, entity_iri
 
@@ -21,7 +22,7 @@ EVENT_NL = re.compile(r"\b(ministersconferentie|topontmoeting|conferentie|bijeen
 EVENT_EN = re.compile(r"\b((?:(?:20\d\d|inaugural|first)\s+)?(?:[A-Z][\w-]*\s+){1,5}(?:Ministerial|Summit|Conference|"
                       r"Congress|Dialogue|Week))\b")
 TOPICS_NL = {"kritieke mineralen": "Critical Minerals", "kritieke grondstoffen": "Critical Raw Materials"}
-ATTEND = re.compile(r"\b(attend(?:ed|s)?|host(?:ed|s)?|join(?:ed|s)?|took part|take part|participat\w*|represent\w*|"
+ATTEND = re.compile(r"\b(met|meets|ontmoette|attend(?:ed|s)?|host(?:ed|s)?|join(?:ed|s)?|took part|take part|participat\w*|represent\w*|"
                     r"sent delegations|convened|spoke|chaired|nam(?:en)?\b.{0,60}\bdeel|deelnemers|organiseerde|organiseert|"
                     r"gastheer|vertegenwoordig\w*|aanwezig)\b", re.I)
 HOST = re.compile(r"\b(host(?:ed|s)?|organiseerde|organiseert|gastheer|convened by)\b", re.I)
@@ -44,7 +45,7 @@ def events(doc: Doc) -> Doc:
     year = (doc._.meta or {}).get("year")
     current: Ref | None = None
     for sent in content_sentences(doc):
-        refs = _event_mentions(sent, year)
+        refs = _event_mentions(sent, year) or _meeting(sent)
         for start, end, ref in refs:
             tok = doc.char_span(start, end, alignment_mode="expand")
             if tok is not None:
@@ -58,8 +59,8 @@ def events(doc: Doc) -> Doc:
         represented = _represented(doc, sent, actors)
         role = "host" if HOST.search(text) else None
         for m in {m.ref.iri: m for m in actors}.values():
-            if represented and m.ref.iri == represented.iri:
-                continue
+            if represented and m.ref.iri == represented.iri or m.ref.label in current.label:
+                continue  # the represented body, or the place the event is named after ('Oval Office meeting')
             if m.ref.kind != "PERSON" and any(a.ref.kind == "PERSON" for a in actors) and role == "host":
                 continue  # 'Rubio hosted ... at the State Department': the place is not an attendee
             out.append(Fact(kind="attended", subject=m.ref, object=current, sentence=sent, extractor=NAME,
@@ -89,6 +90,25 @@ def _represented(doc: Doc, sent: Span, actors: list[Mention]) -> Ref | None:
         return after[0].ref
     before = [a for a in actors if doc[a.start].idx < pos and a.ref.kind in {"ORG", "COUNTRY"}]
     return before[0].ref if before and sent.text.lower().startswith(("namens", "on behalf")) else None
+
+
+MEETING = re.compile(r"\b(met|meets|meet with|held talks|ontmoette|ontmoeten|spraken met|sprak met)\b", re.I)
+PLACE = re.compile(r"\b(?:in|at|op|in de|in het)\s+(?:the\s+)?((?:[A-Z][\w'-]+\s?){1,4})")
+
+
+def _meeting(sent: Span) -> list[tuple[int, int, Ref]]:
+    """'Zelensky met Trump and Vance in the Oval Office on 28 February 2025': a meeting of the people named,
+    called after its place and date."""
+    match = MEETING.search(sent.text)
+    people = {m.ref.iri for m in sentence_mentions(sent, {"PERSON"})}
+    if not match or len(people) < 2:
+        return []
+    place = PLACE.search(sent.text, match.end())
+    date = policy_date(sent.text)
+    name = f"{place.group(1).strip()} meeting" if place else "meeting"
+    label = f"{name} ({date})" if date else name
+    return [(sent.start_char + match.start(), sent.start_char + match.end(),
+             Ref(entity_iri("event", label), "EVENT", label, str(CRM.Event)))]
 
 
 def _event_mentions(sent: Span, year) -> list[tuple[int, int, Ref]]:
