@@ -404,15 +404,17 @@ def import_table(path: str | Path, mapping_path: str | Path, store: OxigraphStor
 
 
 OFFICIAL = """
-SELECT ?st ?country ?label ?share ?quantity ?unit ?year ?stage ?dataset ?title ?url WHERE {
-  ?st crm:sourceKind crm:OfficialFigure ; crm:material ?material ; crm:subject ?country ; crm:polarity true ;
-      crm:evidence ?record .
-  ?record crm:fromDataset ?dataset . ?dataset dcterms:title ?title .
-  OPTIONAL { ?dataset schema:url ?url }
-  OPTIONAL { ?st crm:share ?share } OPTIONAL { ?st crm:quantity ?quantity } OPTIONAL { ?st crm:unit ?unit }
-  OPTIONAL { ?st crm:year ?year } OPTIONAL { ?st crm:stage ?stage }
+SELECT DISTINCT ?st ?country ?label ?share ?quantity ?unit ?year ?stage ?dataset ?title ?url WHERE {
+  GRAPH ?g {
+    ?st crm:sourceKind crm:OfficialFigure ; crm:material ?material ; crm:subject ?country ; crm:polarity true ;
+        crm:evidence ?record .
+    ?record crm:fromDataset ?dataset . ?dataset dcterms:title ?title .
+    OPTIONAL { ?dataset schema:url ?url }
+    OPTIONAL { ?st crm:share ?share } OPTIONAL { ?st crm:quantity ?quantity } OPTIONAL { ?st crm:unit ?unit }
+    OPTIONAL { ?st crm:year ?year } OPTIONAL { ?st crm:stage ?stage }
+  }
   OPTIONAL { ?country rdfs:label ?label FILTER (LANGMATCHES(LANG(?label), "en")) }
-}"""
+}"""  # one GRAPH: the union of graphs repeats a triple once per graph that holds it
 
 
 def official_figures(store: OxigraphStore, material_iri: str, latest: bool = False) -> list[dict]:
