@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.namespaces import CRM
 
 # Entity kinds (ruler labels) that can act: supply, sign, say, attend.
 ACTOR_KINDS = {"COUNTRY", "ORG", "PERSON"}

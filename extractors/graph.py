@@ -5,7 +5,7 @@ adds its own Evidence (sentence, offsets, cited sources) to them. Entities used 
 the SHACL gate can check every reference on the document graph alone."""
 from __future__ import annotations
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from spacy.tokens import Doc
 

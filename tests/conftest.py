@@ -38,3 +38,23 @@ def corpus_store() -> OxigraphStore:
 @pytest.fixture(scope="session")
 def nlp_en():
     return build_nlp("en")
+
+
+def build_disk_store(root: Path, corpus_files: list[str], with_table: bool = False) -> Path:
+    """An on-disk store under `root` holding copies of these corpus files (and the USGS table), closed so that
+    servers and read-only openers can use it; returns its folder."""
+    import shutil
+
+    from kg.tables import import_table
+
+    docs = root / "docs"
+    docs.mkdir()
+    for name in corpus_files:
+        shutil.copy(CORPUS / name, docs)
+    store = OxigraphStore(str(root / "store"))
+    assert ingest([docs], store).added == len(corpus_files)
+    if with_table:
+        assert import_table(ROOT / "data" / "usgs_mcs2026_world_production.csv",
+                            ROOT / "mappings" / "usgs_mcs2026.yaml", store).status == "added"
+    store.close()
+    return root / "store"

@@ -12,10 +12,9 @@ from rdflib import OWL, Graph, Namespace, URIRef
 
 from api.app import app
 from kg.ask import EXAMPLES, ask
-from kg.ingest import ingest
 from kg.store import OxigraphStore
 
-from conftest import CORPUS, QUESTION, write_doc
+from conftest import CORPUS, QUESTION, build_disk_store, write_doc
 
 SELECT = "SELECT ?st WHERE { ?st <https://w3id.org/crmkg/ontology#relation> ?r } LIMIT 3"
 JSON_RESULTS = "application/sparql-results+json"
@@ -23,16 +22,7 @@ JSON_RESULTS = "application/sparql-results+json"
 
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory):
-    root = tmp_path_factory.mktemp("api")
-    docs = root / "docs"
-    docs.mkdir()
-    shutil.copy(CORPUS / "seed_transatlantic_alliance_en.md", docs)
-    store = OxigraphStore(str(root / "store"))
-    assert ingest([docs], store).added == 1
-    store.flush()
-    del store
-    gc.collect()
-    return root / "store"
+    return build_disk_store(tmp_path_factory.mktemp("api"), ["seed_transatlantic_alliance_en.md"])
 
 
 @pytest.fixture

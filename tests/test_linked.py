@@ -1,8 +1,6 @@
 """Standard exports and self-description: the JSON-LD @context (ontology/context.jsonld, /context.jsonld), JSON-LD
 export compacted with it, and the VoID + DCAT description (kg/void.py, /.well-known/void)."""
-import gc
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,13 +12,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID
 
 from api.app import app
-from kg.ingest import ingest
 from kg.namespaces import CRM, ID
 from kg.store import OxigraphStore
-from kg.tables import import_table
 from kg.void import CONTEXT_PATH, context, void_graph
 
-from conftest import CORPUS, ROOT
+from conftest import ROOT, build_disk_store
 
 CRMKG = Path(sys.executable).parent / "crmkg"
 DS = URIRef("https://w3id.org/crmkg/dataset")
@@ -29,18 +25,7 @@ USGS_DATASET = URIRef(f"{ID}dataset/usgs-mcs2026-world-production")
 
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory):
-    root = tmp_path_factory.mktemp("linked")
-    docs = root / "docs"
-    docs.mkdir()
-    shutil.copy(CORPUS / "lithium_australia_chile_argentina_en.md", docs)
-    store = OxigraphStore(str(root / "store"))
-    assert ingest([docs], store).added == 1
-    assert import_table(ROOT / "data" / "usgs_mcs2026_world_production.csv",
-                        ROOT / "mappings" / "usgs_mcs2026.yaml", store).status == "added"
-    store.flush()
-    del store
-    gc.collect()
-    return root / "store"
+    return build_disk_store(tmp_path_factory.mktemp("linked"), ["lithium_australia_chile_argentina_en.md"], with_table=True)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from kg.namespaces import CRM
 
-from extractors.facts import (Fact, Ref, clause_mentions, mentions, clauses, content_sentences, factory_name, facts, focal_actor, is_negated,
+from extractors.facts import (Fact, Ref, clause_mentions, mentions, clauses, content_sentences, factory_name, facts, is_negated,
                               sentence_mentions, unique_refs)
 
 NAME = "crm_not_recycled.v1"
