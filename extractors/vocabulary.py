@@ -14,9 +14,10 @@ ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 VOCAB_DIR = ONTOLOGY_DIR / "vocab"
 
 # The class an entity is typed with -> the entity-ruler label its mentions get.
+# The most specific classes come first: an entity keeps the first class it is found under.
 KINDS = {
-    CRM.Material: "MATERIAL", CRM.Country: "COUNTRY", CRM.Person: "PERSON", CRM.Organisation: "ORG",
-    CRM.Company: "ORG", CRM.GovernmentBody: "ORG", CRM.InternationalOrganisation: "ORG", CRM.NGO: "ORG",
+    CRM.Material: "MATERIAL", CRM.Country: "COUNTRY", CRM.Person: "PERSON", CRM.Company: "ORG",
+    CRM.GovernmentBody: "ORG", CRM.InternationalOrganisation: "ORG", CRM.NGO: "ORG", CRM.Organisation: "ORG",
     CRM.Agreement: "AGREEMENT", CRM.Policy: "POLICY", CRM.Event: "EVENT",
 }
 
@@ -69,3 +70,17 @@ def load_entries() -> dict[str, Entry]:
 def entity_type(iri: str) -> URIRef | None:
     entry = load_entries().get(iri)
     return URIRef(entry.rdf_type) if entry else None
+
+
+def short_name(iri: str, label: str) -> str:
+    """How news names an actor in a compound such as 'EU–US': its initials where those are one of its names
+    ('EU', 'US', 'UK'), else its label ('Japan', 'Canada').
+
+    >>> short_name("https://w3id.org/crmkg/id/country/JP", "Japan")
+    'Japan'
+    """
+    entry = load_entries().get(iri)
+    if entry is None:
+        return label
+    initials = "".join(word[0] for word in entry.label.split() if word[0].isupper())
+    return initials if len(initials) >= 2 and initials in entry.names else entry.label

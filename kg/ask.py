@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors.vocabulary import load_entries
+from extractors.vocabulary import load_entries, short_name
 from kg.namespaces import CRM, SPARQL_PREFIXES
 from kg.store import OxigraphStore, values_clause
 
@@ -494,18 +494,14 @@ class Asker:
         label = sorted(names)[0]
         if not label.startswith("Memorandum"):
             return label
-        parties = sorted(self._parties(agreement))
+        entries = load_entries()
+        parties = sorted(p for p in self._parties(agreement)  # states and the EU, not their departments
+                         if p in entries and entries[p].rdf_type.rsplit("#", 1)[-1] in {"Country", "InternationalOrganisation"})
         if not 2 <= len(parties) <= 4:
             return label
-        short = []
-        for iri in parties:
-            entry = load_entries().get(iri)
-            if entry is None:
-                return label
-            initials = "".join(w[0] for w in entry.label.split() if w[0].isupper())
-            acronyms = [n for n in entry.names if n == initials and len(n) >= 2]
-            short.append(acronyms[0] if acronyms else entry.label)
-        return "–".join(sorted(short)) + " " + label
+        if any(iri not in load_entries() for iri in parties):
+            return label
+        return "–".join(sorted(short_name(iri, load_entries()[iri].label) for iri in parties)) + " " + label
 
     def _parties(self, agreement: str | None) -> set[str]:
         """Parties of an agreement or law: from partyTo statements and from the vocabulary's crm:party."""

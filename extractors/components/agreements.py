@@ -13,7 +13,9 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.facts import (content_sentences, factory_name, Fact, Mention, Ref, facts, mentions, number_value, sentence_mentions, unique_refs)
+from extractors.vocabulary import short_name
+from extractors.facts import (Fact, Mention, Ref, content_sentences, factory_name, facts, focal_actor, mentions,
+                              number_value, sentence_mentions, unique_refs)
 from kg.namespaces import CRM, entity_iri
 
 NAME = "crm_agreements.v1"
@@ -23,7 +25,7 @@ HEADS = (r"(?:Framework|Partnership|Agreement|Memorandum of Understanding|Forum|
 NAMED = re.compile(r"\b((?:[A-Z][\w’'–-]*\s+){0,6}" + HEADS + r"(?:\s+(?:for|on|of|to|through|and|the|[A-Z][\w’'-]*)){0,14})"
                    r"(?:\s*\(([A-Z]{2,})\))?")
 GENERIC = re.compile(
-    r"\b(?P<mou>memorand(?:um|a) of understanding|mous?\b|memorandum van overeenstemming)"
+    r"\b(?P<mou>memorand(?:um|a) of understanding|mous?\b|memorandum van overeenstemming|memorand(?:um|a)\b)"
     r"|\b(?P<generic>(?:(?:trade|bilateral|trilateral|plurilateral|strategic|raw[- ]materials?|critical minerals?|"
     r"new|two-part|minerals)\s+){0,4}(?:agreements?|partnerships?|frameworks?|deals?|pacts?|accords?|initiatives?|"
     r"action plans?|treat(?:y|ies)|akkoord(?:en)?|verdrag(?:en)?|partnerschap(?:pen)?|handelsblok|trading bloc|"
@@ -174,7 +176,8 @@ def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year, la
         before = text[max(0, m.start() - 12): m.start()].lower()
         if re.search(r"\b(offtake|supply|purchase|purchasing|loan|afname)\s*$", before):
             continue  # 'offtake agreements' are a trade measure, not an agreement between states
-        if last and GENERIC_NOUN.match(phrase) and re.search(r"\b(such an?|this|that|the|these|deze|dit|dat|het)\s*$", before):
+        bare = GENERIC_NOUN.match(phrase) or re.fullmatch(r"memorand(um|a)|mous?", phrase, re.I)
+        if last and bare and re.search(r"\b(such an?|this|that|the|these|deze|dit|dat|het)\s*$", before):
             result.append((m.start(), m.end(), last[-1]))  # 'such an initiative' is the one named last
             corefs.append(last[-1])
             taken.append((m.start(), m.end()))
@@ -194,6 +197,10 @@ def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year, la
             if GENERIC_NOUN.match(label) or label in {"deal", "akkoord", "verdrag"}:
                 label = f"{label} on {topic(sent)}"
             label = re.sub(r"\s+", " ", label).strip()
+        owner, partner = _bilateral(doc, sent, m.start())
+        if partner is not None:  # 'the EU signed a memorandum ... with Kazakhstan': one agreement per partner
+            names = [short_name(r.iri, r.label) for r in (owner, partner) if r is not None]
+            label = "–".join(names) + " " + label
         key = f"{label} {year}" if year else label
         ref = Ref(entity_iri("agreement", key), "AGREEMENT", label, str(CRM.Agreement))
         surface = re.sub(r"\s+", " ", m.group(0).lower()).strip()
@@ -205,8 +212,9 @@ def _agreement_mentions(doc: Doc, sent: Span, acronyms: dict[str, Ref], year, la
     return result
 
 
-TOPIC_TAIL = re.compile(r"\s+(?:on|for|over|voor)\s+(?:the\s+)?(?:security of\s+)?(?:critical|kritieke|strategic)\s+"
-                        r"(?:raw[- ]materials?|minerals?|mineralen|grondstoffen)(?:\s+supply chains?)?", re.I)
+TOPIC_TAIL = re.compile(r"\s+(?:on|for|over|voor)\s+(?:the\s+)?(?:security of\s+)?(?:(?:critical|kritieke|strategic|"
+                        r"sustainable|duurzame|responsible)\s+)+(?:raw[- ]materials?|minerals?|mineralen|grondstoffen)"
+                        r"(?:\s+(?:supply|value)\s+chains?)?", re.I)
 SUCCESSOR = re.compile(r"\b(successor to|succeeds|replaces|replaced|took over from|opvolger van|vervangt|vervangen|"
                        r"volgt .* op)\b", re.I)
 COVERS = re.compile(r"\b(covers?|covered by|covering|applies to|apply to|includes?|including|concerns?|"
@@ -226,6 +234,19 @@ def _successor_pair(text: str, refs: list[Ref]) -> tuple[Ref | None, Ref | None]
     if re.search(r"\b(was|is|been|werd|wordt)\s+(replaced|vervangen)\b", text, re.I):
         return (after[0], before[-1]) if before and after else (None, None)
     return (before[-1], after[0]) if before and after else (None, None)
+
+
+def _bilateral(doc: Doc, sent: Span, offset: int) -> tuple[Ref | None, Ref | None]:
+    """(owner, partner) of an agreement made 'with' someone: the actor after 'with'/'met', and the first other actor
+    of the sentence before it."""
+    actors = [m for m in sentence_mentions(sent, {"COUNTRY", "ORG"}) if m.via not in {"demonym", "coreference"}]
+    for m in actors:
+        before = sent.text[: doc[m.start].idx - sent.start_char]
+        if re.search(r"\b(with|met)\s+(the\s+|de\s+|het\s+)?$", before, re.I):
+            owners = [o for o in actors if o.ref.iri != m.ref.iri and doc[o.start].idx - sent.start_char < offset]
+            # 'The first partnership was launched with Canada': the document's own actor made it.
+            return (owners[0].ref if owners else focal_actor(doc, {m.ref.iri})), m.ref
+    return None, None
 
 
 def _recent_group(doc: Doc, sent: Span) -> list[Ref]:

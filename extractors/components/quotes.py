@@ -24,6 +24,9 @@ declared describe described suggest suggested point pointed call called caution 
 conclude concluded find found report reported
 zei zegt stelt stelde waarschuwde waarschuwt benadrukte benadrukt wees wijst verklaarde verklaart
 noemde noemt pleitte pleit concludeerde concludeert vindt vond meldde meldt""".split())
+# Verbs that report speech only when a clause or quote follows ('concluded that ...', 'noted: "..."').
+NEEDS_THAT = set("conclude concluded concludes find found finds note noted notes add added adds call called calls point "
+                 "pointed describe described announce announced concludeerde concludeert vond vindt meldde meldt".split())
 ACCORDING = re.compile(r"\b(according to|volgens)\b", re.I)
 QUOTED_AFTER_COLON = re.compile(r":\s*[\"“„]([^\"”]{12,})[\"”]")
 QUOTES = re.compile(r"[\"“”„]")
@@ -42,6 +45,8 @@ def attributed_statements(doc: Doc) -> Doc:
             speaker = _speaker(sent, token, speakers)
             if speaker is None:
                 continue
+            if token.lower_ in NEEDS_THAT and not _introduces_clause(sent, token):
+                continue  # 'the agreements it concluded', 'it added seven metals': not speech
             content = _content(sent, token, speaker)
             if len(content.split()) < 3:
                 continue
@@ -67,6 +72,13 @@ def attributed_statements(doc: Doc) -> Doc:
                         out.append(Fact(kind="said", subject=after[0].ref, sentence=sent, extractor=NAME,
                                         text=content, verbatim=bool(QUOTES.search(content))))
     return doc
+
+
+def _introduces_clause(sent: Span, verb) -> bool:
+    """A 'that'/'dat' clause, a colon or a quotation follows the verb, or a quotation precedes it."""
+    after = sent.doc[verb.i + 1: min(sent.end, verb.i + 8)]
+    before = sent.doc[sent.start: verb.i].text
+    return any(t.lower_ in {"that", "dat", ":"} or t.text in {'"', "“", "„"} for t in after) or bool(QUOTES.search(before))
 
 
 def _speaker(sent: Span, verb, speakers: list[Mention]) -> Mention | None:
@@ -109,7 +121,7 @@ def _content(sent: Span, verb, speaker: Mention | None = None) -> str:
     doc = sent.doc
     cut = speaker.start if speaker is not None and speaker.start < verb.i else verb.i
     before = doc[sent.start: cut].text.strip()  # '"...," Bessent said': the quote before the speaker
-    quoted = re.match(r"^[\"“„](.+?)[,.]?[\"”]\s*,?$", before)
+    quoted = re.match(r"^[\"“„](.+?)[,.]?[\"”]\s*,?((\s+[A-Z][\w.’'-]*)*)\s*$", before)  # '"...," Commission President'
     if quoted:  # '"Lynas is now the only producer ...," said Amanda Lacaze'
         return _clean(quoted.group(1))
     if doc.has_annotation("DEP"):
