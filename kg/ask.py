@@ -40,7 +40,8 @@ EXAMPLES = {
 # (intent, cue regex) in priority order; the first whose cue matches (and whose entities are present) wins.
 CUES = [
     ("contradictions", r"\b(disagree\w*|contradict\w*|conflict\w*|oneens|tegenspra\w*|inconsisten\w*)\b"),
-    ("sources_of_claim", r"\b(source|sources|cited|cites|publication|backs|back up|bron|bronnen|where does .* come from|"
+    ("sources_of_claim", r"\b(source|sources|cited|cites|publication|backs|back up|bron|bronnen|"
+                         r"where does the (claim|figure|number|statement|estimate) .* come from|"
                          r"according to which)\b"),
     ("successor", r"\b(succeeds?|successor|replaces?|replaced|opvolger|vervangt|vervangen)\b"),
     ("recycling_rates", r"\brecycled at rates?\b|\brecycling rates? (above|over|of more)\b|\bvoor meer dan \d+ procent gerecycl"),
@@ -59,13 +60,15 @@ CUES = [
     ("parties_of_agreement", r"\b(parties|party of|partners of|chair\w*|voorzitter\w*|rol binnen|with which countries|"
                              r"met welke landen|handle purchasing|members of|samenwerk\w*|werken samen|joint venture)\b"),
     ("policies", r"\b(restrictions?|measures?|polic(y|ies)|price floors?|export (ban|controls?|licen\w+|quotas?)|tools?|"
-                 r"instruments?|\w*maatregel\w*|prijsvloer\w*|exportverbod|forum|vehicle|funds?|fonds\w*|"
+                 r"instruments?|\w*maatregel\w*|prijsvloer\w*|exportverbod|export\w*quota\w*|forum|vehicle|funds?|fonds\w*|"
                  r"set up|imposed?)\b"),
     ("agreements_of_actor", r"\b(agreements?|initiatives?|partnerships?|memorand\w+|mou|frameworks?|deals?|"
                             r"commit\w*|akkoord\w*|verdrag\w*|partnerschap\w*|concluded|overeenkomst\w*)\b"),
-    ("dependencies", r"\b(depend\w*|reliant|relian\w*|rely|relies|relying|concentrated|afhankelijk\w*|main suppliers?|"
+    ("dependencies", r"\b(depend\w*|reliant|relian\w*|rely|relies|relying|lean on|leans on|count on|counts on|"
+                     r"concentrated|afhankelijk\w*|main suppliers?|"
                      r"imports?|importing|imported|importeert|importeren|invoer\w*|obtains?|haalt|halen)\b"),
     ("suppliers_of_material", r"\b(suppl\w+|produc\w+|refin\w+|process\w*|min(e|es|ed|ing)|dominat\w+|obtain\w*|"
+                              r"controls?|output|bulk of|holds?|"
                               r"export\w*|makes?|manufactur\w+|lever\w*|produce\w*|verwerk\w*|raffin\w*|delft|delven|"
                               r"wint|winnen|source of|comes? from|komt uit|komen uit|afkomstig)\b"),
     ("entity_summary", r"\b(tell me about|what do you know about|vertel (me )?over|wat weet je over|who is|wie is)\b"),
@@ -201,8 +204,11 @@ class Asker:
             intent = "parties_of_agreement"
         if intent == "agreements_of_actor" and not kinds & {"COUNTRY", "ORG"} and "AGREEMENT" in kinds:
             intent = "parties_of_agreement"
-        if intent == "parties_of_agreement" and not kinds & {"AGREEMENT", "POLICY"} and kinds & {"COUNTRY", "ORG"}:
-            intent = "agreements_of_actor" if "with which" not in low else intent
+        if intent == "parties_of_agreement" and not kinds & {"AGREEMENT", "POLICY"} and kinds & {"COUNTRY", "ORG"} \
+                and not re.search(r"\b(parties|partners|partijen)\b|with which", low):
+            intent = "agreements_of_actor"
+        if intent is None and "PERSON" in kinds:
+            intent = "statements_of_person"  # 'How did X compare lithium with oil?': what the person said
         if intent == "materials_of_actor" and len([e for e in entities if e["kind"] in {"COUNTRY", "ORG"}]) >= 2 and \
                 re.search(dict(CUES)["dependencies"], low):
             intent = "dependencies"  # 'Which metals does the EU import from China?'
@@ -339,7 +345,10 @@ class Asker:
         """'Congolese cobalt': the actor is named by its adjective, as the origin of what is asked about."""
         entry = load_entries().get(actors[0])
         mention = Asker._mention(parsed, actors[0])
-        return len(actors) == 1 and entry is not None and any(norm(d).strip() == mention for d in entry.demonyms)
+        if len(actors) != 1 or entry is None or not any(norm(d).strip() == mention for d in entry.demonyms):
+            return False
+        following = norm(parsed.question).split(f" {mention} ", 1)[-1]
+        return any(following.startswith(e["mention"]) for e in parsed.entities if e["kind"] == "MATERIAL")
 
     def _filter(self, parsed: Parsed, rows: list[dict]) -> list[dict]:
         by_kind: dict[str, list[str]] = {}

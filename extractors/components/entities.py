@@ -84,10 +84,28 @@ def dutch_names(doc: Doc) -> Doc:
         words = [t.text for t in doc[start:j]]
         english_name = start > 0 and doc[start - 1].lower_ in {"on", "of", "for", "the", "and"}
         if 2 <= len([w for w in words if w[:1].isupper()]) <= 4 and not set(words) & NOT_NAMES and not english_name:
-            spans.append(Span(doc, start, j, label="PERSON"))
+            # 'Rare Earths Norway', 'Eti Maden Holding': a place or company word makes it an organisation
+            organisation = set(w.lower() for w in words) & ORG_WORDS or any(w.lower() in _place_words() for w in words)
+            spans.append(Span(doc, start, j, label="ORG" if organisation else "PERSON"))
         i = max(j, i + 1)
     doc.ents = list(doc.ents) + spans
     return doc
+
+
+ORG_WORDS = {"group", "holding", "holdings", "mining", "minerals", "metals", "resources", "company", "corporation",
+             "bank", "fund", "agency", "institute", "earths", "energy", "industries", "ab", "asa", "nv", "bv", "ltd",
+             "inc", "plc", "sa", "ag", "gmbh", "lithium", "materials"}
+
+
+def _place_words() -> set[str]:
+    """Lower-case single-word names of countries (for telling 'Rare Earths Norway' from a person)."""
+    if not _PLACES:
+        _PLACES.update(n.lower() for e in load_entries().values() if e.kind == "COUNTRY" for n in e.names
+                       if " " not in n)
+    return _PLACES
+
+
+_PLACES: set[str] = set()
 
 
 def ref_for_vocab(iri: str) -> Ref:

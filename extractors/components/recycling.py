@@ -13,6 +13,7 @@ from extractors.facts import (Fact, Ref, clause_mentions, mentions, clauses, con
                               sentence_mentions, unique_refs)
 
 NAME = "crm_not_recycled.v1"
+UNDER_ONE_PERCENT = re.compile(r"\b(less than|below|under|minder dan|onder|nog geen) 1 ?(%|percent|procent)", re.I)
 BARELY = {"hardly", "barely", "scarcely", "negligible", "nauwelijks", "amper", "nagenoeg"}
 RECYCLE = set("recycle recycled recycling recovered recovery recover gerecycled gerecycleerd hergebruikt "
               "teruggewonnen".split())
@@ -37,11 +38,13 @@ def not_recycled(doc: Doc) -> Doc:
     for sent in content_sentences(doc):
         sent_materials = unique_refs(sentence_mentions(sent, {"MATERIAL"}))
         for clause in clauses(sent):
+            text = sent.doc[clause[0].i: clause[-1].i + 1].text
             if not any(t.lower_ in RECYCLE for t in clause) or not (is_negated(clause) or any(
-                    t.lower_ in BARELY for t in clause)):
+                    t.lower_ in BARELY for t in clause) or UNDER_ONE_PERCENT.search(text)):
                 continue
             materials = unique_refs(clause_mentions(clause, {"MATERIAL"}))
-            if not materials and any(t.lower_ in {"it", "het", "this", "dit"} for t in clause) and len(previous) == 1:
+            if not materials and any(t.lower_ in {"it", "het", "this", "dit", "metal", "metaal"} for t in clause) \
+                    and len(previous) == 1:
                 materials = previous  # 'Graphite is not covered ...' then 'In practice it is hardly recovered at all'
 
             where = [m.ref for m in clause_mentions(clause, {"COUNTRY", "ORG"})]

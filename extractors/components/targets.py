@@ -14,7 +14,8 @@ from extractors.facts import (CITATION, Fact, content_sentences, factory_name, f
 
 NAME = "crm_targets.v1"
 TARGET_WORDS = re.compile(r"\b(targets?|benchmarks?|goals?|objectives?|aims?|thresholds?|minimum|mandatory|"
-                          r"should|must|at least|no more than|"
+                          r"should|must|at least|no more than|plans? to|aims? to|expects? to|wants? to|wil|willen|"
+                          r"verwacht|"
                           r"at most|doel(en|stelling)?|streven|mikt|minstens|ten minste|hoogstens|maximaal|"
                           r"moet|moeten)\b", re.I)
 TARGET_YEAR = re.compile(r"\b(by|in|for|from|tegen|voor|uiterlijk|vanaf|end of|eind)\s+(20[2-5]\d)\b|\b(20[2-5]\d)\s+(targets?|objectives?|goals?|"
