@@ -79,8 +79,11 @@ def dutch_names(doc: Doc) -> Doc:
             j -= 1
         start = i
         capitals = [t for t in doc[i:j] if t.text[:1].isupper()]
-        if doc[i].is_sent_start and len(capitals) >= 3:
-            start = i + 1  # 'Commissievoorzitter Ursula von der Leyen zei': the first word is capitalised by position
+        after_ministry = i > 0 and doc[i - 1].lower_ in {"en", "van", "voor"}
+        if (doc[i].is_sent_start or after_ministry) and len(capitals) >= 3:
+            # 'Commissievoorzitter Ursula von der Leyen zei', 'minister van Energie en Bedrijfsleven Ebba Busch':
+            # the first word is capitalised by position or belongs to a ministry's name
+            start = i + 1
         words = [t.text for t in doc[start:j]]
         english_name = start > 0 and doc[start - 1].lower_ in {"on", "of", "for", "the", "and"}
         if 2 <= len([w for w in words if w[:1].isupper()]) <= 4 and not set(words) & NOT_NAMES and not english_name:
@@ -102,6 +105,7 @@ def _place_words() -> set[str]:
     if not _PLACES:
         _PLACES.update(n.lower() for e in load_entries().values() if e.kind == "COUNTRY" for n in e.names
                        if " " not in n)
+        _PLACES.update({"europa", "europe", "afrika", "africa", "azië", "asia", "amerika", "america"})
     return _PLACES
 
 

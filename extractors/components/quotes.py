@@ -83,6 +83,8 @@ def _introduces_clause(sent: Span, verb) -> bool:
 
 def _speaker(sent: Span, verb, speakers: list[Mention]) -> Mention | None:
     doc = sent.doc
+    quoted = _quoted_tokens(sent)
+    speakers = [m for m in speakers if m.start not in quoted]  # names inside the quotation did not say it
     if doc.has_annotation("DEP"):
         for child in verb.children:
             if child.dep_ in {"nsubj", "nsubjpass"}:
@@ -102,7 +104,21 @@ def _speaker(sent: Span, verb, speakers: list[Mention]) -> Mention | None:
     people = [m for m in before if m.ref.kind == "PERSON"]
     if people:
         return people[-1]
+    if after and after[0].ref.kind == "PERSON":
+        return after[0]
     return before[0] if before else (after[0] if after else None)
+
+
+def _quoted_tokens(sent: Span) -> set[int]:
+    """Indices of the tokens between quotation marks in `sent`."""
+    inside, found = False, set()
+    for token in sent:
+        if token.text in {'"', "“", "”", "„"}:
+            inside = not inside if token.text == '"' else token.text in {"“", "„"}
+            continue
+        if inside:
+            found.add(token.i)
+    return found
 
 
 def _named_subject(doc: Doc, head) -> Mention | None:
