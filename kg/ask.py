@@ -386,8 +386,9 @@ class Asker:
                 mats = by_kind.get("MATERIAL", [])
                 if mats and row.get("material") and row["material"] not in mats:
                     continue
-            if parsed.intent == "dependencies" and by_kind.get("MATERIAL") and d.get("material") and d["material"] not in by_kind["MATERIAL"]:
-                continue
+            if parsed.intent == "dependencies" and by_kind.get("MATERIAL") and d.get("material") and \
+                    not self._related_material(d["material"], by_kind["MATERIAL"]):
+                continue  # 'platinum and palladium' are answered by statements about platinum-group metals
             if parsed.intent == "parties_of_agreement" and re.search(r"chair|voorzitter", low) and d.get("role") != "chair":
                 continue
             if parsed.intent == "attendees":
@@ -445,6 +446,13 @@ class Asker:
     def _member_of(self, person: str, groups: list[str]) -> bool:
         rows = self.store.select("SELECT ?g WHERE { ?p org:memberOf/org:subOrganizationOf* ?g }", p=person)
         return bool({r["g"] for r in rows} & set(groups))
+
+    def _related_material(self, material: str, asked: list[str]) -> bool:
+        """The same material, one of its members, or the group it belongs to."""
+        if material in asked:
+            return True
+        rows = self.store.select("SELECT ?x WHERE { { ?m skos:broader+ ?x } UNION { ?x skos:broader+ ?m } }", m=material)
+        return bool({r["x"] for r in rows} & set(asked))
 
     def _narrower(self, material: str, groups: list[str]) -> bool:
         """True when `material` is one of `groups` or narrower; a group asked for by name ('which rare earth

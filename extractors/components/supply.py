@@ -46,8 +46,11 @@ IMPORT_WORDS = {"imports", "import", "importeert", "invoert", "buys", "obtains",
 @Language.component(factory_name(NAME))
 def supply_relations(doc: Doc) -> Doc:
     out = facts(doc)
+    topic: list[Mention] = []  # the material the previous sentence was about, if it named just one
     for sent in content_sentences(doc):
         sent_materials = [m for m in clause_mentions(list(sent), {"MATERIAL"})]
+        carried = topic if not sent_materials else []  # 'Niobium is the most concentrated. Brazil accounts for 90%'
+        topic = sent_materials if len({m.ref.iri for m in sent_materials}) == 1 else []
         for clause in clauses(sent):
             triggers = [t for t in clause if token_lemma(t) in TRIGGERS or t.lower_ in TRIGGERS]
             dominance = [t for t in clause if t.lower_ in DOMINANCE or token_lemma(t) in DOMINANCE]
@@ -57,7 +60,7 @@ def supply_relations(doc: Doc) -> Doc:
                 continue  # 'Duitsland haalt het grootste deel ... uit China' is a dependency, not production
             if any(t.lower_ in MEASURE_WORDS or token_lemma(t) in MEASURE_WORDS for t in clause):
                 continue  # 'banned exports of gallium' is a policy, not a supply fact
-            materials = clause_mentions(clause, {"MATERIAL"}) or _orphans(sent_materials, clause)
+            materials = clause_mentions(clause, {"MATERIAL"}) or _orphans(sent_materials, clause) or carried
             if not materials:
                 continue
             # The stage word nearest the material wins; a generic 'supply' word only when no stage word is there.
