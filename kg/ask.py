@@ -54,13 +54,14 @@ CUES = [
                 r"minimum|thresholds?|quotas? for|have to meet|required|requirements?|verplicht\w*|minimaal)\b"),
     ("statements_of_person", r"\b(say|said|says|position|argue\w*|warn\w*|zei|zegt|zeiden|standpunt|stelt|respond\w*|"
                              r"react\w*|repl(y|ied)|comment\w*|stance|view|think|thinks|describe(?!d as)\w*|reageer\w*|antwoord\w*|"
+                             r"predict\w*|promis\w*|voorspel\w*|beloofde|"
                              r"what did .* (tell|state|claim))\b"),
     ("attendees", r"\b(attend\w*|took part|take part|participat\w*|host\w*|represent\w*|gastheer|nam deel|"
                   r"deelnemers|vertegenwoordig\w*|aanwezig|who met|met with|meeting)\b"),
     ("parties_of_agreement", r"\b(parties|party of|partners of|chair\w*|voorzitter\w*|rol binnen|with which countries|"
                              r"met welke landen|handle purchasing|members of|samenwerk\w*|werken samen|joint venture)\b"),
     ("policies", r"\b(restrictions?|measures?|polic(y|ies)|price floors?|export (ban|controls?|licen\w+|quotas?)|tools?|"
-                 r"instruments?|\w*maatregel\w*|prijsvloer\w*|exportverbod|export\w*quota\w*|forum|vehicle|funds?|fonds\w*|"
+                 r"instruments?|\w*maatregel\w*|prijsvloer\w*|\w*verbod\w*|export\w*quota\w*|forum|vehicle|funds?|fonds\w*|"
                  r"set up|imposed?)\b"),
     ("agreements_of_actor", r"\b(agreements?|initiatives?|partnerships?|memorand\w+|mou|frameworks?|deals?|"
                             r"commit\w*|akkoord\w*|verdrag\w*|partnerschap\w*|concluded|overeenkomst\w*)\b"),
@@ -426,6 +427,11 @@ class Asker:
             members = [r for r in rows if groups and self._member_of(r["answer"], groups)]
             if members and not re.search(r"represent|namens|vertegenwoordig", parsed.question, re.I):
                 return members  # 'members of the U.S. administration'
+        if parsed.intent == "statements_of_person":
+            topics = [e for e in parsed.entities if e["kind"] in {"POLICY", "AGREEMENT", "EVENT"}]
+            if topics:  # 'What did X say about the Inflation Reduction Act?': statements in documents that name it
+                names = {n.strip() for n, iri, *_ in self.names() if iri in {t["iri"] for t in topics}}
+                rows = [r for r in rows if any(n in self._document_text(r["st"]) for n in names)]
         if parsed.intent == "materials_of_actor" and by_kind.get("MATERIAL"):
             leaves = [r for r in rows if not self.store.select("SELECT ?x WHERE { ?x skos:broader ?m }", m=r["answer"])]
             rows = leaves or rows  # 'which rare earth elements': the elements, not the groups they belong to
@@ -446,6 +452,11 @@ class Asker:
     def _member_of(self, person: str, groups: list[str]) -> bool:
         rows = self.store.select("SELECT ?g WHERE { ?p org:memberOf/org:subOrganizationOf* ?g }", p=person)
         return bool({r["g"] for r in rows} & set(groups))
+
+    def _document_text(self, statement: str) -> str:
+        """The normalised text of the documents a statement comes from."""
+        return " ".join(norm(r["t"]) for r in self.store.select(
+            "SELECT DISTINCT ?t WHERE { ?st crm:evidence/crm:document ?d . ?d schema:text ?t }", st=statement))
 
     def _related_material(self, material: str, asked: list[str]) -> bool:
         """The same material, one of its members, or the group it belongs to."""
@@ -644,7 +655,10 @@ class Asker:
 
     def _sources(self, parsed: Parsed) -> list[dict]:
         """The cited sources of the sentences that best match the claim in the question."""
-        claim = re.split(r"\b(that|dat)\b", parsed.question, maxsplit=1)[-1]
+        parts = re.split(r"\b(?:that|dat)\b", parsed.question, maxsplit=1)
+        if len(parts) == 1:
+            parts = re.split(r"\b(?:for|voor)\b", parsed.question, maxsplit=1)
+        claim = parts[-1]  # 'the claim that China ...', 'cited for Russia's 40% share of palladium''
         wanted = content_words(claim)
         numbers = set(re.findall(r"\d+", claim))
         rows = self.store.select(template("sources_of_claim"))
@@ -653,7 +667,12 @@ class Asker:
             e = by_ev.setdefault(row["ev"], {"sentence": row["sentence"], "sources": {}})
             e["sources"][row["src"]] = row["srcLabel"]
         scored = []
+        claimed = [e for e in parsed.entities if norm(e["mention"]).strip() in norm(claim)]
+        names = {iri: {n for n, i, *_ in self.names() if i == iri} for iri in {e["iri"] for e in claimed}}
         for ev, e in by_ev.items():
+            sentence = norm(e["sentence"])
+            if any(not any(n in sentence for n in found) for found in names.values()):
+                continue  # the claim is about Zambia: a sentence that does not name Zambia does not back it
             words = content_words(e["sentence"])
             score = len(wanted & words) + 2 * len(numbers & set(re.findall(r"\d+", e["sentence"])))
             scored.append((score, ev))

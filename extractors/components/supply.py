@@ -17,11 +17,13 @@ NAME = "crm_supply_relations.v1"
 # trigger lemma or word -> (relation kind, stage)
 TRIGGERS: dict[str, tuple[str, str | None]] = {}
 for words, value in [
-    ("mine mined mining miner extract extraction extracted dig delven gedolven mijnbouw winnen gewonnen wint", ("produces", "Mining")),
+    ("mine mined mining miner extract extraction extracted dig delven gedolven delft delfde dolven mijnbouw winnen "
+     "gewonnen wint won wonnen", ("produces", "Mining")),
     ("produce produced production producer output produceert produceren geproduceerd productie producent", ("produces", "Production")),
     ("refine refined refiner refining refinery raffinage raffineert raffineren geraffineerd", ("refines", "Refining")),
     ("process processed processing processor verwerking verwerkt verwerken verwerkers", ("refines", "Processing")),
-    ("recycle recycled recycling recycler gerecycled gerecycleerd hergebruik recyclet", ("recycles", "Recycling")),
+    ("recycle recycled recycling recycler recover recovers recovered recovery gerecycled gerecycleerd hergebruik recyclet "
+     "terugwinnen teruggewonnen", ("recycles", "Recycling")),
     ("supply supplied supplier provide provided deliver delivered account levert leveren leverancier", ("supplies", None)),
     ("export exported exporter exporteert exporteren uitvoer", ("exports", "Export")),
 ]:
@@ -128,6 +130,8 @@ def _roles(actors: list[Mention], clause: list[Token]) -> tuple[Mention | None, 
             candidates.append(m)
     if not candidates:
         return None, None
+    named = [m for m in candidates if m.via != "demonym"]
+    candidates = named or candidates  # 'het Belgische bedrijf Umicore': the company, not its country's adjective
     if doc.has_annotation("DEP"):
         subjects = [m for m in candidates if _in_subject(doc[m.start])]
         sourced = [m for m in candidates if doc[m.start].head.lower_ in SOURCE_PREPOSITIONS]

@@ -15,6 +15,7 @@ from extractors.facts import (CITATION, Fact, content_sentences, factory_name, f
 NAME = "crm_targets.v1"
 TARGET_WORDS = re.compile(r"\b(targets?|benchmarks?|goals?|objectives?|aims?|thresholds?|minimum|mandatory|"
                           r"should|must|at least|no more than|plans? to|aims? to|expects? to|wants? to|wil|willen|"
+                          r"requires?|required|requirements?|thresholds?|rising to|vereist|"
                           r"verwacht|"
                           r"at most|doel(en|stelling)?|streven|mikt|minstens|ten minste|hoogstens|maximaal|"
                           r"moet|moeten)\b", re.I)
