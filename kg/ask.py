@@ -358,6 +358,7 @@ class Asker:
         details = self._details([r["st"] for r in rows])
         low = parsed.question.lower()
         named = {e["iri"] for e in parsed.entities if e["kind"] in {"COUNTRY", "ORG", "POLICY", "AGREEMENT"}}
+        asked_group = self._asked_group(parsed)
         kept = []
         for row in rows:
             d = details.get(row["st"], {})
@@ -372,9 +373,9 @@ class Asker:
                 continue
             if parsed.intent == "targets" and named and not ({row.get("setter")} | self._parties(row.get("setter"))) & named:
                 continue  # 'the targets of the Critical Raw Materials Act', 'the EU's 2030 targets'
-            if parsed.intent == "materials_of_actor" and by_kind.get("MATERIAL"):
-                if not self._narrower(row["answer"], by_kind["MATERIAL"]):
-                    continue
+            if parsed.intent == "materials_of_actor" and asked_group:
+                if not self._narrower(row["answer"], asked_group):
+                    continue  # 'which rare earth elements': members of the group named after 'which'
             if parsed.intent == "recycling_rates" and parsed.threshold is not None:
                 above = re.search(r"\b(above|over|more than|meer dan|boven)\b", low)
                 if (row.get("share") or 0) <= parsed.threshold if above else (row.get("share") or 0) >= parsed.threshold:
@@ -432,7 +433,7 @@ class Asker:
             if topics:  # 'What did X say about the Inflation Reduction Act?': statements in documents that name it
                 names = {n.strip() for n, iri, *_ in self.names() if iri in {t["iri"] for t in topics}}
                 rows = [r for r in rows if any(n in self._document_text(r["st"]) for n in names)]
-        if parsed.intent == "materials_of_actor" and by_kind.get("MATERIAL"):
+        if parsed.intent == "materials_of_actor" and self._asked_group(parsed):
             leaves = [r for r in rows if not self.store.select("SELECT ?x WHERE { ?x skos:broader ?m }", m=r["answer"])]
             rows = leaves or rows  # 'which rare earth elements': the elements, not the groups they belong to
         if parsed.intent == "suppliers_of_material" and by_kind.get("COUNTRY", []) + by_kind.get("ORG", []):
@@ -448,6 +449,12 @@ class Asker:
                       or details.get(r["st"], {}).get("subject") in programmes]
             return linked or rows
         return rows
+
+    @staticmethod
+    def _asked_group(parsed: Parsed) -> list[str]:
+        """Materials named right after 'which'/'welke' ('which rare earth elements'): the answers are their members."""
+        return [e["iri"] for e in parsed.entities if e["kind"] == "MATERIAL" and re.search(
+            r"\b(which|what|welke)\s+" + re.escape(e["mention"]), norm(parsed.question))]
 
     def _member_of(self, person: str, groups: list[str]) -> bool:
         rows = self.store.select("SELECT ?g WHERE { ?p org:memberOf/org:subOrganizationOf* ?g }", p=person)
