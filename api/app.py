@@ -18,7 +18,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import linked, pages, questions, resources, sparql
-from api.errors import HTTPProblem, InternalError, InvalidRequest, NotFound
+from api.errors import HTTPProblem, InternalError, InvalidRequest, NotFound, PayloadTooLarge
+from api.limits import BodyLimit
 from api.negotiation import prefers_html
 from api.querypool import close_pool, pool
 from kg.errors import CrmkgError
@@ -37,6 +38,7 @@ app = FastAPI(title="crmkg", version="0.1.0", lifespan=lifespan, docs_url=None, 
                           "1.1 endpoint, entity and document pages with their sources. Every error has the shape "
                           '`{"error": {"code", "type", "message", "details"}}`.')
 app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["Accept"])
+app.add_middleware(BodyLimit)  # 413 for bodies over api/limits.py's limits, before they are read
 app.mount("/static", StaticFiles(directory=str(pages.HERE / "static")), name="static")
 # Swagger UI and ReDoc from the fastapi-offline package, so /docs works with no internet
 DOCS_ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
@@ -67,6 +69,8 @@ async def invalid_request(request: Request, exc: RequestValidationError) -> Resp
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     if exc.status_code == 404:
         error: CrmkgError = NotFound(f"no route {request.url.path}: see /docs for the API")
+    elif exc.status_code == 413:
+        error = PayloadTooLarge(str(exc.detail))
     else:
         error = HTTPProblem(str(exc.detail))
         error.status = exc.status_code

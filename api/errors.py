@@ -67,6 +67,13 @@ class Busy(CrmkgError):
     status = 503
 
 
+class PayloadTooLarge(CrmkgError):
+    """The request body is over the limit: 50 MiB for a document, 1 MiB for a query or question (api/limits.py)."""
+
+    code = "E508"
+    status = 413
+
+
 class HTTPProblem(CrmkgError):
     """Any other HTTP-level refusal (method not allowed, body too large, ...); `status` is set per instance."""
 

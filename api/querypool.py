@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -85,14 +86,27 @@ def _term_json(term) -> dict:
 
 
 def execute(job: Job) -> Outcome:
-    """Run one query against the store at `job.store` (opened read-only) and serialise its result."""
+    """Run one query against the store at `job.store` (opened read-only) and serialise its result.
+
+    While an ingest writes, a table file the read-only handle lists may be deleted by the writer's compaction
+    ("No such file or directory"): the store is then reopened on the current files and the query rerun, with a
+    short backoff (OxigraphStore._reopened_after, as OxigraphStore.select does)."""
     from kg.store import open_store
 
     store = open_store(job.store, read_only=True)
-    try:
-        return _evaluate(store, job)
-    except (OSError, RuntimeError, ValueError) as exc:  # evaluation errors, raised while iterating
-        raise kg_errors.QueryError(f"the query failed: {exc}") from exc
+    reopened_after = getattr(store, "_reopened_after", None)  # not on a remote store
+    attempt = 0
+    while True:
+        try:
+            return _evaluate(store, job)
+        except (OSError, RuntimeError) as exc:
+            if reopened_after is not None and reopened_after(exc, attempt):
+                attempt += 1
+                time.sleep(0.01 * 2**attempt)
+                continue
+            raise kg_errors.QueryError(f"the query failed: {exc}") from exc
+        except ValueError as exc:  # evaluation errors, raised while iterating
+            raise kg_errors.QueryError(f"the query failed: {exc}") from exc
 
 
 def _too_many(what: str, limit: int) -> api_errors.ResultLimitExceeded:

@@ -12,12 +12,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from api import describe
-from api.errors import InvalidRequest, NotFound, UnsupportedMediaType
+from api.errors import InvalidRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
 from api.negotiation import GRAPHS, choose, split_suffix
 from api.pages import read_store, render
 from api.writing import require_token, write
 from extractors.extract import collect_paths, read_all
-from extractors.readers import SUPPORTED_SUFFIXES
+from extractors.readers import MAX_BYTES, SUPPORTED_SUFFIXES
 from kg.ask import Asker
 from kg.errors import DocumentError, ValidationFailed
 from kg.ingest import ingest
@@ -33,7 +33,7 @@ PAGE_DOC = {200: {"description": "HTML, JSON, or RDF (Turtle, JSON-LD, N-Triples
             404: {"description": "unknown"}}
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$")
 UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES
-MAX_UPLOAD = 10 * 1024 * 1024
+MAX_UPLOAD = MAX_BYTES  # the readers' limit; bodies over it are refused earlier by api/limits.py
 
 
 def representation(request: Request, key: str) -> tuple[str, str]:
@@ -119,6 +119,7 @@ def document_page(request: Request, doc_id: str) -> Response:
              responses={200: {"description": "already in the graph (same content), or replaced"},
                         201: {"description": "added"}, 401: {"description": "no bearer token"},
                         403: {"description": "wrong bearer token"},
+                        413: {"description": "the document is larger than 50 MiB"},
                         422: {"description": "unreadable document, or its graph failed the SHACL gate"},
                         503: {"description": "the store is locked by another writer"}},
              openapi_extra={"requestBody": {"content": {
@@ -143,13 +144,16 @@ async def upload_document(request: Request,
     else:
         name, data = filename or "", await request.body()
     name = Path(name.replace("\\", "/")).name
+    if not name.isprintable() or len(name.encode("utf-8", "replace")) > 200:
+        raise InvalidRequest("the file name must be at most 200 bytes of printable characters", filename=name[:200])
     if not name or Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
         raise InvalidRequest(f"give a file name ending in {', '.join(sorted(UPLOAD_SUFFIXES))} "
                              "(the multipart file's name, or ?filename=)", filename=name)
     if not data:
         raise DocumentError(f"{name} is empty", filename=name)
     if len(data) > MAX_UPLOAD:
-        raise DocumentError(f"{name} is larger than {MAX_UPLOAD // (1024 * 1024)} MB", filename=name)
+        raise PayloadTooLarge(f"{name} is larger than the {MAX_UPLOAD // 2**20} MiB document limit", filename=name,
+                              limit=MAX_UPLOAD)
     with tempfile.TemporaryDirectory(prefix="crmkg-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)

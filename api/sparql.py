@@ -144,12 +144,12 @@ async def sparql_post(request: Request) -> Response:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     params = {k: request.query_params.getlist(k) for k in request.query_params}
     if content_type == "application/sparql-query":
-        query, update = (await request.body()).decode("utf-8"), None
+        query, update = await _body_text(request), None
     elif content_type == "application/sparql-update":
-        query, update = None, (await request.body()).decode("utf-8")
+        query, update = None, await _body_text(request)
     elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         if content_type == "application/x-www-form-urlencoded":  # parse by hand: repeated fields are lists
-            fields = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True)
+            fields = parse_qs(await _body_text(request), keep_blank_values=True)
         else:
             form = await request.form()
             fields = {k: [str(v) for v in form.getlist(k)] for k in form}
@@ -168,6 +168,13 @@ async def sparql_post(request: Request) -> Response:
     return run_query(request, query, params.get("format", []), params.get("default-graph-uri"), params.get("named-graph-uri"))
 
 
+async def _body_text(request: Request) -> str:
+    try:
+        return (await request.body()).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"the request body is not UTF-8 text: {exc}") from exc
+
+
 def run_update(request: Request, update: str) -> Response:
     if os.environ.get("CRMKG_ENABLE_UPDATE") != "1":
         raise Forbidden("this endpoint is read-only: SPARQL Update is disabled (the server enables it with "
@@ -179,6 +186,8 @@ def run_update(request: Request, update: str) -> Response:
             store.db.update(update)
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL Update: {exc}") from exc
+        except (OSError, RuntimeError, ValueError) as exc:  # e.g. LOAD of a URL that cannot be fetched
+            raise QueryError(f"the update failed: {exc}") from exc
 
     write(apply)
     return Response(status_code=204)

@@ -49,8 +49,10 @@ def write(action: Callable[[OxigraphStore], T]) -> T:
         store = OxigraphStore(location)
         try:
             result = action(store)
-            store.flush()
         finally:
+            # close (flush, release the writer lock) now, failed or not: the traceback of a failed action keeps
+            # `store` alive, and with it the lock, until the garbage collector runs (the next write got 503)
+            store.close()
             del store
             gc.collect()
         return result

@@ -122,11 +122,13 @@ class OxigraphStore:
 
     def close(self) -> None:
         """Flush, close the database and release the writer lock (the store object is unusable afterwards)."""
-        self.flush()
-        del self.db
-        if self.lock is not None:
-            self.lock.release()
-            self.lock = None
+        try:
+            self.flush()
+        finally:
+            del self.db
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
 
     def _writable(self) -> None:
         if self.read_only:
