@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STORE ?= ./crmkg-data
 
-.PHONY: install run test eval clean
+.PHONY: install run test eval bench bench-quick clean
 
 install: $(VENV)/.installed
 
@@ -27,6 +27,12 @@ eval: install  ## the black-box scorer and the fact-level scores on the dev set 
 	$(BIN)/crmkg ingest --store .eval-store ../shared/eval/dev/docs
 	$(BIN)/python ../shared/eval/evaluate.py ../shared/eval/dev --store .eval-store -v
 	$(BIN)/crmkg eval-facts --store .eval-store ../shared/eval/dev
+
+bench: install  ## every benchmark at full size (1M triples; under 20 min on 2 cores): ratios, bench/results.json
+	$(BIN)/python -m bench.run --out bench/results.json
+
+bench-quick: install  ## the same benchmarks and keys at small sizes (under 3 min)
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf $(VENV) $(STORE) .pytest_cache
