@@ -85,7 +85,7 @@ def refresh_contradictions(store) -> int:
              f"reported share {row['va']}% ({row['ya'] or 'no year'}) vs official figure {row['vb']}% ({row['yb']})")
         found += 1
     by_agreement: dict[str, dict[str, str]] = {}
-    for row in store.select(PARTIES, union=False) if False else store.select(PARTIES):
+    for row in store.select(PARTIES):
         by_agreement.setdefault(row["agreement"], {})[row["doc"]] = row["parties"]
     for agreement, per_doc in by_agreement.items():
         sets = {frozenset(p.split()) for p in per_doc.values()}

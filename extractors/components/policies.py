@@ -148,7 +148,6 @@ def _subject(doc: Doc, clause) -> Ref | None:
     cands = [m for m in clause_mentions(clause, {"COUNTRY", "ORG", "POLICY", "AGREEMENT"})
              if not (m.start > 0 and doc[m.start - 1].lower_ in {"to", "naar"} or
                      m.start > 1 and doc[m.start - 2].lower_ in {"to", "naar"} and doc[m.start - 1].lower_ == "the")]
-    cands = [m for m in cands if not (m.ref.kind == "POLICY" and m.ref.rdf_type.endswith("Policy") and m.via == "minted" and False)]
     if doc.has_annotation("DEP"):
         subj = [m for m in cands if _in_subject(doc[m.end - 1]) or _in_subject(doc[m.start])]
         if subj:
