@@ -5,7 +5,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.namespaces import CRM
@@ -65,11 +65,6 @@ def load_entries() -> dict[str, Entry]:
             entry.broader = {str(o) for o in graph.objects(subject, SKOS.broader)}
             entries[iri] = entry
     return entries
-
-
-def entity_type(iri: str) -> URIRef | None:
-    entry = load_entries().get(iri)
-    return URIRef(entry.rdf_type) if entry else None
 
 
 def short_name(iri: str, label: str) -> str:

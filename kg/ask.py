@@ -114,6 +114,7 @@ class Asker:
     def __init__(self, store: OxigraphStore) -> None:
         self.store = store
         self._labels: list[tuple[str, str, str, str]] | None = None
+        self._bodies: dict[tuple[str, ...], list[str]] = {}
 
     # -- entity resolution ----------------------------------------------------------------------------------------
     def names(self) -> list[tuple[str, str, str, str]]:
@@ -291,12 +292,15 @@ class Asker:
             bindings = {"agreement": described[0] if described else "https://w3id.org/crmkg/id/agreement/none"}
         return template(intent), bindings
 
-    @functools.lru_cache(maxsize=64)
     def _bodies_of(self, countries: tuple[str, ...]) -> list[str]:
-        """Organisations that belong to these countries (a regulator, a ministry, a state company)."""
+        """Organisations that belong to these countries (a regulator, a ministry, a state company); asked once per
+        question, not once per row (an lru_cache on the method would keep every Asker alive in the server)."""
         if not countries:
             return []
-        return [r["o"] for r in self.store.select("SELECT DISTINCT ?o WHERE { ?o org:memberOf ?c }", c=list(countries))]
+        if countries not in self._bodies:
+            self._bodies[countries] = [r["o"] for r in self.store.select(
+                "SELECT DISTINCT ?o WHERE { ?o org:memberOf ?c }", c=list(countries))]
+        return self._bodies[countries]
 
     def _described_events(self, parsed: Parsed) -> list[str]:
         """Events whose name or attendance sentences share a word with the question: 'the critical minerals talks
